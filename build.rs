@@ -1,0 +1,22 @@
+//! Build script: scans `kernels/`, compiles the GPU code objects and the host emulator, writes the kernel table.
+//! See docs/kernel-abi.md. Never probes a GPU.
+
+#[path = "build/emu.rs"]
+mod emu;
+#[path = "build/gpu.rs"]
+mod gpu;
+#[path = "build/scan.rs"]
+mod scan;
+
+use std::path::PathBuf;
+
+fn main() {
+    let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
+    let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());
+    println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=build");
+    let sources = scan::scan(&root.join("kernels"));
+    let gpu = gpu::build(&root, &sources, &out);
+    let emu = emu::build(&root, &sources, &out);
+    scan::write_table(&sources, &gpu, &emu, &out);
+}

@@ -1,0 +1,99 @@
+//! Finds kernel sources and their `HF_EXPORT` / `HF_ISA_EXPECT` declarations; writes the Rust kernel table.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+/// One `kernels/**/*.hip` file.
+pub struct Source {
+    pub path: PathBuf,
+    /// Path relative to `kernels/`, with `/` separators.
+    pub rel: String,
+    pub kernels: Vec<Kernel>,
+}
+
+/// One exported kernel.
+pub struct Kernel {
+    pub name: String,
+    pub params: String,
+    /// (arch, mnemonic) pairs from `HF_ISA_EXPECT`.
+    pub isa_expect: Vec<(String, String)>,
+}
+
+pub fn scan(kernels_dir: &Path) -> Vec<Source> {
+    println!("cargo:rerun-if-changed={}", kernels_dir.display());
+    let mut files = Vec::new();
+    walk(kernels_dir, &mut files);
+    files.sort();
+    let mut out = Vec::new();
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap_or_default();
+        let mut kernels: Vec<Kernel> = Vec::new();
+        for args in macro_calls(&text, "HF_EXPORT") {
+            if args.len() == 2 {
+                kernels.push(Kernel { name: args[0].clone(), params: args[1].clone(), isa_expect: Vec::new() });
+            }
+        }
+        for args in macro_calls(&text, "HF_ISA_EXPECT") {
+            if args.len() == 3 {
+                if let Some(k) = kernels.iter_mut().find(|k| k.name == args[0]) {
+                    k.isa_expect.push((args[1].clone(), args[2].trim_matches('"').to_string()));
+                }
+            }
+        }
+        let rel = path.strip_prefix(kernels_dir).unwrap().to_string_lossy().replace('\\', "/");
+        out.push(Source { path, rel, kernels });
+    }
+    out
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            walk(&p, files);
+        } else if p.extension().is_some_and(|x| x == "hip") {
+            files.push(p);
+        }
+    }
+}
+
+/// Arguments of every `NAME(a, b, ...)` call at the start of a line (after whitespace), comments skipped.
+fn macro_calls(text: &str, name: &str) -> Vec<Vec<String>> {
+    let mut calls = Vec::new();
+    for line in text.lines() {
+        let l = line.trim_start();
+        if let Some(rest) = l.strip_prefix(name) {
+            let rest = rest.trim_start();
+            if let Some(body) = rest.strip_prefix('(') {
+                if let Some(end) = body.find(')') {
+                    calls.push(body[..end].split(',').map(|s| s.trim().to_string()).collect());
+                }
+            }
+        }
+    }
+    calls
+}
+
+pub fn write_table(sources: &[Source], gpu: &super::gpu::GpuBuild, emu: &super::emu::EmuBuild, out: &Path) {
+    let mut s = String::new();
+    writeln!(s, "/// Every kernel exported by `kernels/` (from `HF_EXPORT`).").unwrap();
+    writeln!(s, "pub static KERNELS: &[KernelInfo] = &[").unwrap();
+    for src in sources {
+        for k in &src.kernels {
+            let exp: Vec<String> = k.isa_expect.iter().map(|(a, m)| format!("({a:?}, {m:?})")).collect();
+            writeln!(
+                s,
+                "    KernelInfo {{ name: {:?}, source: {:?}, isa_expect: &[{}] }},",
+                k.name,
+                src.rel,
+                exp.join(", ")
+            )
+            .unwrap();
+        }
+    }
+    writeln!(s, "];").unwrap();
+    s.push_str(&gpu.table_rust());
+    s.push_str(&emu.table_rust());
+    std::fs::write(out.join("kernel_table.rs"), s).unwrap();
+}
