@@ -1,0 +1,28 @@
+//! The `hipforge` command line: `info`, `demo`, `isa`.
+//!
+//! Each subcommand lives in its own module.
+
+mod demo;
+mod info;
+mod isa;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (cmd, rest) = match args.split_first() {
+        Some((c, r)) => (c.as_str(), r),
+        None => ("", &[][..]),
+    };
+    let code = match cmd {
+        "info" => info::run(rest),
+        "demo" => demo::run(rest),
+        "isa" => isa::run(rest),
+        _ => {
+            eprintln!("usage: hipforge <command>\n");
+            eprintln!("  info          HIP runtime, devices, archs the kernels were built for, emulator");
+            eprintln!("  demo          run GEMM and attention on the best device and check them against the CPU reference");
+            eprintln!("  isa [--json]  resources and MFMA instructions of every kernel's code object");
+            2
+        }
+    };
+    std::process::exit(code);
+}
