@@ -8,7 +8,10 @@ pub struct EmuBuild {
 
 impl EmuBuild {
     pub fn table_rust(&self) -> String {
-        format!("/// Archs the host emulator was built for.\npub static EMULATOR_ARCHS: &[&str] = &{:?};\n", self.archs)
+        format!(
+            "/// Archs the host emulator was built for.\npub static EMULATOR_ARCHS: &[&str] = &{:?};\n",
+            self.archs
+        )
     }
 }
 

@@ -20,5 +20,8 @@ impl GpuBuild {
 }
 
 pub fn build(_root: &Path, _sources: &[super::scan::Source], _out: &Path) -> GpuBuild {
-    GpuBuild { archs: Vec::new(), note: "GPU build not implemented yet".into() }
+    GpuBuild {
+        archs: Vec::new(),
+        note: "GPU build not implemented yet".into(),
+    }
 }

@@ -30,17 +30,26 @@ pub fn scan(kernels_dir: &Path) -> Vec<Source> {
         let mut kernels: Vec<Kernel> = Vec::new();
         for args in macro_calls(&text, "HF_EXPORT") {
             if args.len() == 2 {
-                kernels.push(Kernel { name: args[0].clone(), params: args[1].clone(), isa_expect: Vec::new() });
+                kernels.push(Kernel {
+                    name: args[0].clone(),
+                    params: args[1].clone(),
+                    isa_expect: Vec::new(),
+                });
             }
         }
         for args in macro_calls(&text, "HF_ISA_EXPECT") {
             if args.len() == 3 {
                 if let Some(k) = kernels.iter_mut().find(|k| k.name == args[0]) {
-                    k.isa_expect.push((args[1].clone(), args[2].trim_matches('"').to_string()));
+                    k.isa_expect
+                        .push((args[1].clone(), args[2].trim_matches('"').to_string()));
                 }
             }
         }
-        let rel = path.strip_prefix(kernels_dir).unwrap().to_string_lossy().replace('\\', "/");
+        let rel = path
+            .strip_prefix(kernels_dir)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         out.push(Source { path, rel, kernels });
     }
     out

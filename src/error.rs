@@ -122,7 +122,11 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// Shorthand for [`Error::InvalidArgument`].
     pub fn invalid(what: impl Into<String>, expected: impl Into<String>, got: impl fmt::Display) -> Self {
-        Error::InvalidArgument { what: what.into(), expected: expected.into(), got: got.to_string() }
+        Error::InvalidArgument {
+            what: what.into(),
+            expected: expected.into(),
+            got: got.to_string(),
+        }
     }
 }
 
@@ -133,7 +137,10 @@ impl fmt::Display for Error {
                 write!(f, "invalid {what}: expected {expected}, got {got}")
             }
             Error::LengthMismatch { what, expected, got } => {
-                write!(f, "buffer {what} has the wrong length: expected {expected} elements, got {got}")
+                write!(
+                    f,
+                    "buffer {what} has the wrong length: expected {expected} elements, got {got}"
+                )
             }
             Error::Overflow { what } => write!(f, "size overflow computing {what}"),
             Error::UnsupportedDType { what, dtype, reason } => {
@@ -144,7 +151,11 @@ impl fmt::Display for Error {
                 write!(f, "{library} not found; tried: {}", tried.join("; "))
             }
             Error::MissingSymbol { library, symbol } => write!(f, "symbol {symbol} missing from {library}"),
-            Error::NoDevice { library, runtime_version, detail } => {
+            Error::NoDevice {
+                library,
+                runtime_version,
+                detail,
+            } => {
                 write!(f, "no HIP device: {library}")?;
                 if let Some(v) = runtime_version {
                     write!(f, " (runtime version {v})")?;

@@ -19,7 +19,9 @@ fn main() {
         _ => {
             eprintln!("usage: hipforge <command>\n");
             eprintln!("  info          HIP runtime, devices, archs the kernels were built for, emulator");
-            eprintln!("  demo          run GEMM and attention on the best device and check them against the CPU reference");
+            eprintln!(
+                "  demo          run GEMM and attention on the best device and check them against the CPU reference"
+            );
             eprintln!("  isa [--json]  resources and MFMA instructions of every kernel's code object");
             2
         }
