@@ -7,8 +7,10 @@
 
 #![warn(missing_docs)]
 
+pub mod attention;
 pub mod dtype;
 pub mod error;
+pub mod gemm;
 pub mod kernels;
 pub mod reference;
 pub mod verify;

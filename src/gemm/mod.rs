@@ -1,0 +1,7 @@
+//! GEMM: the problem description ([`GemmSpec`]) shared by the CPU reference, the kernels and hipBLASLt.
+//!
+//! Kernel selection and launch live in sibling modules of this one.
+
+pub mod spec;
+
+pub use spec::{Activation, Epilogue, GemmSpec, Layout, Operand, Scaling, BLOCK_K, MX_K};
