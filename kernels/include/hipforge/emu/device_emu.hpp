@@ -1,3 +1,148 @@
-// hipforge/emu/device_emu.hpp — the emulator side of device.hpp (work in progress, issue 4).
+// hipforge/emu/device_emu.hpp — the emulator side of device.hpp: the HIP kernel language on the host (included by
+// device.hpp under HIPFORGE_EMULATOR; do not include directly). See docs/emulator.md for the execution model.
+//
+// Every thread of a block is a fiber on one host thread; blocks run in parallel on a pool of host threads.
+//   __global__/__device__/__host__/__launch_bounds__   expand to nothing (kernels are plain host functions)
+//   __shared__            `static thread_local`: one instance per host thread, which runs one block at a time, so it
+//                         is per-block LDS. The checkers see it as the block's static LDS (docs/emulator.md).
+//   HIP_DYNAMIC_SHARED(type, name)   `type* const name;` pointing at the block's dynamic LDS (guard zones around it)
+//   threadIdx/blockIdx/blockDim/gridDim   the current fiber's coordinates
+//   __syncthreads(), __builtin_amdgcn_s_barrier()   block barrier (a barrier not every thread reaches is a fault)
+//   HF_EXPORT(name, Params)   registers `name` so hf_emu_gfxA_launch / hf::emu::launch_by_name can find it
+// Wave-level builtins (MFMA, conversions, buffer ops, cross-lane ops) come from builtins_*.hpp (emu-builtins).
 #pragma once
-#define HF_EXPORT(name, Params)
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hipforge/emu/runtime.hpp"
+#include "hipforge/emu/wave.hpp"
+
+// ---- HIP kernel language keywords -------------------------------------------------------------------------------
+#define __global__
+#define __device__
+#define __host__
+#define __constant__
+#define __forceinline__ inline __attribute__((always_inline))
+#define __noinline__ __attribute__((noinline))
+#define __launch_bounds__(...)
+#define __shared__ static thread_local
+// Like ROCm's macro, it is a whole declaration (its own semicolon included).
+#define HIP_DYNAMIC_SHARED(type, name) type* const name = reinterpret_cast<type*>(::hf::emu::detail::dynamic_lds());
+#define HIP_DYNAMIC_SHARED_ATTRIBUTE
+
+namespace hf::emu::detail {
+// What a fiber knows about itself. The accessors are out-of-line (runtime.cpp) and uninstrumented, so reading the
+// coordinates is never mistaken for a memory access of the kernel; `const` lets the compiler hoist them: within one
+// fiber they never change.
+struct Coord3 {
+  uint32_t x, y, z;
+};
+__attribute__((const)) Coord3 thread_idx();
+__attribute__((const)) Coord3 block_idx();
+__attribute__((const)) Coord3 block_dim();
+__attribute__((const)) Coord3 grid_dim();
+__attribute__((const)) void* dynamic_lds();
+void barrier();
+void yield();
+// Lets the checkers see an access the compiler's instrumentation cannot (atomics, wide copies). `is_write` marks a
+// store; atomics are checked for bounds only (they never race).
+void check_access(const volatile void* p, size_t bytes, bool is_write, bool is_atomic);
+bool register_kernel(const char* name, size_t params_size, void (*trampoline)(const void* params));
+}  // namespace hf::emu::detail
+
+#define threadIdx (::hf::emu::detail::thread_idx())
+#define blockIdx (::hf::emu::detail::block_idx())
+#define blockDim (::hf::emu::detail::block_dim())
+#define gridDim (::hf::emu::detail::grid_dim())
+
+// After each `extern "C" void name(const Params p)`: registers name -> {sizeof(Params), trampoline} in this arch's
+// registry (a static initializer).
+#define HF_EXPORT(name, Params)                                                                               \
+  [[maybe_unused]] static const bool hf_emu_registered_##name = ::hf::emu::detail::register_kernel(           \
+      #name, sizeof(Params), [](const void* params) { name(*static_cast<const Params*>(params)); });
+
+// ---- synchronization and scheduling builtins --------------------------------------------------------------------
+inline void __syncthreads() { ::hf::emu::detail::barrier(); }
+inline void __builtin_amdgcn_s_barrier() { ::hf::emu::detail::barrier(); }
+// The wave-level ordering point (see wave.hpp): lanes of one wave are ordered across it.
+inline void __builtin_amdgcn_wave_barrier() { ::hf::emu::wave_sync(); }
+// Memory is sequentially consistent in the emulator: fences and wait counters have nothing to wait for.
+inline void __threadfence() {}
+inline void __threadfence_block() {}
+inline void __builtin_amdgcn_s_waitcnt(int) {}
+inline void __builtin_amdgcn_fence(int, const char*) {}
+// Instruction-scheduling hints: no meaning for a fiber.
+inline void __builtin_amdgcn_sched_barrier(int) {}
+inline void __builtin_amdgcn_sched_group_barrier(int, int, int) {}
+inline void __builtin_amdgcn_s_setprio(short) {}
+inline void __builtin_amdgcn_iglp_opt(int) {}
+// s_sleep lets other waves run: a scheduling point, so a spin-wait that sleeps makes progress.
+inline void __builtin_amdgcn_s_sleep(int) { ::hf::emu::detail::yield(); }
+
+// ---- work-item builtins ------------------------------------------------------------------------------------------
+inline unsigned __builtin_amdgcn_workitem_id_x() { return threadIdx.x; }
+inline unsigned __builtin_amdgcn_workitem_id_y() { return threadIdx.y; }
+inline unsigned __builtin_amdgcn_workitem_id_z() { return threadIdx.z; }
+inline unsigned __builtin_amdgcn_workgroup_id_x() { return blockIdx.x; }
+inline unsigned __builtin_amdgcn_workgroup_id_y() { return blockIdx.y; }
+inline unsigned __builtin_amdgcn_workgroup_id_z() { return blockIdx.z; }
+inline unsigned short __builtin_amdgcn_workgroup_size_x() { return (unsigned short)blockDim.x; }
+inline unsigned short __builtin_amdgcn_workgroup_size_y() { return (unsigned short)blockDim.y; }
+inline unsigned short __builtin_amdgcn_workgroup_size_z() { return (unsigned short)blockDim.z; }
+inline unsigned __builtin_amdgcn_grid_size_x() { return gridDim.x * blockDim.x; }
+inline unsigned __builtin_amdgcn_grid_size_y() { return gridDim.y * blockDim.y; }
+inline unsigned __builtin_amdgcn_grid_size_z() { return gridDim.z * blockDim.z; }
+inline constexpr int warpSize = 64;
+inline int __builtin_amdgcn_wavefrontsize() { return 64; }
+
+// ---- atomics (HIP's names; visible to the checkers, never reported as races) -------------------------------------
+template <class T>
+inline T atomicAdd(T* p, T v) {
+  ::hf::emu::detail::check_access(p, sizeof(T), true, true);
+  return __atomic_fetch_add(p, v, __ATOMIC_RELAXED);
+}
+inline float atomicAdd(float* p, float v) {
+  ::hf::emu::detail::check_access(p, sizeof(float), true, true);
+  float old, sum;
+  __atomic_load(p, &old, __ATOMIC_RELAXED);
+  do {
+    sum = old + v;
+  } while (!__atomic_compare_exchange(p, &old, &sum, true, __ATOMIC_RELAXED, __ATOMIC_RELAXED));
+  return old;
+}
+template <class T>
+inline T atomicMax(T* p, T v) {
+  ::hf::emu::detail::check_access(p, sizeof(T), true, true);
+  return __atomic_fetch_max(p, v, __ATOMIC_RELAXED);
+}
+template <class T>
+inline T atomicMin(T* p, T v) {
+  ::hf::emu::detail::check_access(p, sizeof(T), true, true);
+  return __atomic_fetch_min(p, v, __ATOMIC_RELAXED);
+}
+template <class T>
+inline T atomicExch(T* p, T v) {
+  ::hf::emu::detail::check_access(p, sizeof(T), true, true);
+  return __atomic_exchange_n(p, v, __ATOMIC_RELAXED);
+}
+template <class T>
+inline T atomicCAS(T* p, T expected, T desired) {
+  ::hf::emu::detail::check_access(p, sizeof(T), true, true);
+  __atomic_compare_exchange_n(p, &expected, desired, false, __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+  return expected;
+}
+
+// ---- wave-level builtins (emu-builtins' files; included when present) -------------------------------------------
+#if __has_include("hipforge/emu/builtins_lane.hpp")
+#  include "hipforge/emu/builtins_lane.hpp"
+#endif
+#if __has_include("hipforge/emu/builtins_cvt.hpp")
+#  include "hipforge/emu/builtins_cvt.hpp"
+#endif
+#if __has_include("hipforge/emu/builtins_buffer.hpp")
+#  include "hipforge/emu/builtins_buffer.hpp"
+#endif
+#if __has_include("hipforge/emu/builtins_mfma.hpp")
+#  include "hipforge/emu/builtins_mfma.hpp"
+#endif
