@@ -7,6 +7,11 @@ mod emu;
 mod gpu;
 #[path = "build/scan.rs"]
 mod scan;
+// Shared with the crate (src/isa/disasm.rs): the build reads the disassembly so the ISA report needs no LLVM tools
+// at run time.
+#[allow(dead_code)]
+#[path = "src/isa/disasm.rs"]
+mod disasm;
 
 use std::path::PathBuf;
 
@@ -15,6 +20,7 @@ fn main() {
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap());
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=build");
+    println!("cargo:rerun-if-changed=src/isa/disasm.rs");
     let sources = scan::scan(&root.join("kernels"));
     let gpu = gpu::build(&root, &sources, &out);
     let emu = emu::build(&root, &sources, &out);

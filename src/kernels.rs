@@ -11,6 +11,21 @@ pub struct KernelInfo {
     pub isa_expect: &'static [(&'static str, &'static str)],
 }
 
+/// What the build read from one kernel's disassembly (see [`crate::isa`] for the main-loop heuristic).
+#[derive(Debug, Clone, Copy)]
+pub struct DisasmFacts {
+    /// The arch of the code object (`"gfx942"`, ...).
+    pub arch: &'static str,
+    /// The kernel's symbol.
+    pub kernel: &'static str,
+    /// Instructions in the kernel, without trailing padding.
+    pub instructions: u32,
+    /// Instructions in the main loop, `None` when the kernel has no loop.
+    pub main_loop_instructions: Option<u32>,
+    /// `(mnemonic, count)` of every MFMA/WMMA instruction.
+    pub matrix_ops: &'static [(&'static str, u32)],
+}
+
 include!(concat!(env!("OUT_DIR"), "/kernel_table.rs"));
 
 /// Looks a kernel up by symbol.

@@ -11,6 +11,7 @@ pub mod attention;
 pub mod dtype;
 pub mod error;
 pub mod gemm;
+pub mod isa;
 pub mod kernels;
 pub mod reference;
 pub mod verify;

@@ -1,0 +1,154 @@
+//! Facts read from `llvm-objdump -d` text of an AMDGPU code object: instruction count, matrix-instruction
+//! histogram, and the size of the main loop.
+//!
+//! This file has no dependencies on the rest of the crate: `build.rs` includes it too (it runs the disassembler at
+//! build time so the report works on machines without LLVM tools).
+//!
+//! **Main-loop heuristic.** Every branch (`s_branch`, `s_cbranch_*`) whose target is at or before the branch itself
+//! closes a loop region `[target, branch]`. Regions that contain no other region are the innermost loops. Of those,
+//! the main loop is the one with the most matrix instructions (MFMA/WMMA), ties broken by the larger region; its
+//! instruction count includes the closing branch. A kernel with no backward branch has no main loop. The heuristic
+//! can be fooled by code the compiler lays out out of line (a loop body split around a far block), which it then
+//! counts as part of the region — the count is an address range, not a control-flow-graph loop.
+
+/// What the disassembly says about one function (kernel).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FunctionSummary {
+    /// The symbol.
+    pub name: String,
+    /// Instructions in the function, not counting the `s_nop 0` padding after its last `s_endpgm`.
+    pub instructions: u32,
+    /// Instructions in the main loop (see the module docs), `None` when there is no loop.
+    pub main_loop_instructions: Option<u32>,
+    /// `(mnemonic, count)` of every MFMA/WMMA/SMFMAC instruction, sorted by mnemonic.
+    pub matrix_ops: Vec<(String, u32)>,
+}
+
+/// True for the matrix-core instructions of CDNA (MFMA, sparse SMFMAC) and RDNA/gfx12+ (WMMA, SWMMAC).
+pub fn is_matrix_mnemonic(m: &str) -> bool {
+    ["v_mfma", "v_smfmac", "v_wmma", "v_swmmac"]
+        .iter()
+        .any(|p| m.starts_with(p))
+}
+
+struct Insn {
+    addr: u64,
+    mnemonic: String,
+    /// Backward or forward branch target, when this is a branch with a resolved target.
+    target: Option<u64>,
+}
+
+/// Parses `llvm-objdump -d` output into one summary per function symbol.
+pub fn analyze(text: &str) -> Vec<FunctionSummary> {
+    let mut out = Vec::new();
+    let mut current: Option<(String, u64, Vec<Insn>)> = None;
+    for line in text.lines() {
+        if let Some((addr, name)) = function_header(line) {
+            if let Some((n, _, insns)) = current.take() {
+                out.push(summarize(n, insns));
+            }
+            current = Some((name.to_string(), addr, Vec::new()));
+            continue;
+        }
+        let Some((name, start, insns)) = current.as_mut() else {
+            continue;
+        };
+        if !line.starts_with('\t') && !line.starts_with("  ") {
+            continue;
+        }
+        let body = line.trim();
+        let (code, comment) = match body.find("//") {
+            Some(i) => (body[..i].trim(), &body[i + 2..]),
+            None => (body, ""),
+        };
+        let Some(mnemonic) = code.split_whitespace().next() else {
+            continue;
+        };
+        let addr = comment
+            .trim()
+            .split(':')
+            .next()
+            .and_then(|a| u64::from_str_radix(a.trim(), 16).ok())
+            .unwrap_or_else(|| insns.last().map_or(*start, |l| l.addr + 4));
+        let target = if mnemonic == "s_branch" || mnemonic.starts_with("s_cbranch_") {
+            branch_target(comment, name, *start)
+        } else {
+            None
+        };
+        insns.push(Insn {
+            addr,
+            mnemonic: mnemonic.to_string(),
+            target,
+        });
+    }
+    if let Some((n, _, insns)) = current.take() {
+        out.push(summarize(n, insns));
+    }
+    out
+}
+
+/// `0000000000001600 <hf_loop>:` → (0x1600, "hf_loop").
+fn function_header(line: &str) -> Option<(u64, &str)> {
+    let (addr, rest) = line.split_once(' ')?;
+    let name = rest.strip_prefix('<')?.strip_suffix(">:")?;
+    Some((u64::from_str_radix(addr, 16).ok()?, name))
+}
+
+/// The `<name+0x34>` annotation objdump prints after a branch → absolute address (only within `name`).
+fn branch_target(comment: &str, name: &str, start: u64) -> Option<u64> {
+    let open = comment.rfind('<')?;
+    let inner = comment[open + 1..]
+        .strip_suffix('>')
+        .or_else(|| comment[open + 1..].split('>').next())?;
+    let off = inner.strip_prefix(name)?;
+    if off.is_empty() {
+        return Some(start);
+    }
+    let hex = off.strip_prefix("+0x")?;
+    Some(start + u64::from_str_radix(hex, 16).ok()?)
+}
+
+fn summarize(name: String, mut insns: Vec<Insn>) -> FunctionSummary {
+    // Drop the alignment padding after the last s_endpgm.
+    if let Some(last_end) = insns.iter().rposition(|i| i.mnemonic == "s_endpgm") {
+        if insns[last_end + 1..].iter().all(|i| i.mnemonic == "s_nop") {
+            insns.truncate(last_end + 1);
+        }
+    }
+    let mut hist: Vec<(String, u32)> = Vec::new();
+    for i in insns.iter().filter(|i| is_matrix_mnemonic(&i.mnemonic)) {
+        match hist.iter_mut().find(|(m, _)| *m == i.mnemonic) {
+            Some((_, n)) => *n += 1,
+            None => hist.push((i.mnemonic.clone(), 1)),
+        }
+    }
+    hist.sort();
+
+    // Loop regions as index ranges [first, last] (inclusive).
+    let mut regions: Vec<(usize, usize)> = Vec::new();
+    for (idx, i) in insns.iter().enumerate() {
+        if let Some(t) = i.target {
+            if t <= i.addr {
+                if let Some(first) = insns.iter().position(|x| x.addr == t) {
+                    regions.push((first, idx));
+                }
+            }
+        }
+    }
+    let innermost = regions
+        .iter()
+        .filter(|r| !regions.iter().any(|o| o != *r && r.0 <= o.0 && o.1 <= r.1));
+    let matrix_in = |r: &(usize, usize)| {
+        insns[r.0..=r.1]
+            .iter()
+            .filter(|i| is_matrix_mnemonic(&i.mnemonic))
+            .count()
+    };
+    let main = innermost.max_by_key(|r| (matrix_in(r), r.1 - r.0));
+    FunctionSummary {
+        name,
+        instructions: insns.len() as u32,
+        main_loop_instructions: main.map(|r| (r.1 - r.0 + 1) as u32),
+        matrix_ops: hist,
+    }
+}
