@@ -14,6 +14,7 @@ pub mod gemm;
 pub mod isa;
 pub mod kernels;
 pub mod reference;
+pub mod runtime;
 pub mod verify;
 
 pub use dtype::*;
