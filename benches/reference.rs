@@ -1,1 +1,89 @@
-fn main() {}
+//! `cargo bench --bench reference`: throughput of the CPU reference (no GPU involved).
+//!
+//! Prints GFLOP/s (2·m·n·k per GEMM; 4·B·H·Sq·Sk·D for attention) for the f64 core alone and for the full
+//! reference GEMM, which runs the core twice (values, then magnitudes on |A|·|B|) plus dequantization and the
+//! epilogue. Best of a few runs.
+
+use hipforge::attention::AttentionSpec;
+use hipforge::gemm::GemmSpec;
+use hipforge::reference::{self, GemmInputs};
+use hipforge::{bf16, DType};
+use std::time::{Duration, Instant};
+
+/// A small deterministic generator (xorshift) so inputs need no extra crate.
+fn randoms(n: usize, seed: u64) -> Vec<f32> {
+    let mut s = seed | 1;
+    (0..n)
+        .map(|_| {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            ((s >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
+        })
+        .collect()
+}
+
+/// Best wall time of `runs` calls (after one warm-up call).
+fn best_of(runs: usize, mut f: impl FnMut()) -> Duration {
+    f();
+    (0..runs)
+        .map(|_| {
+            let t = Instant::now();
+            f();
+            t.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+fn main() {
+    // `cargo test --benches` passes --bench-less args; run everything either way, it is quick.
+    println!(
+        "hipforge CPU reference (f64, {} threads)",
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    );
+    println!("{:<34} {:>10} {:>10}", "problem", "time", "GFLOP/s");
+    for size in [256usize, 1024, 2048] {
+        let runs = if size >= 2048 { 2 } else { 5 };
+        let flops = 2.0 * (size as f64).powi(3);
+        let a: Vec<f64> = randoms(size * size, 1).into_iter().map(f64::from).collect();
+        let b: Vec<f64> = randoms(size * size, 2).into_iter().map(f64::from).collect();
+        let t = best_of(runs, || {
+            reference::matmul_f64(&a, &b, size, size, size).expect("valid shapes");
+        });
+        print_row(&format!("f64 core {size}x{size}x{size}"), t, flops);
+
+        let spec = GemmSpec::new(size, size, size, DType::BF16, DType::BF16, DType::BF16);
+        let a: Vec<bf16> = randoms(spec.a_len(), 3).into_iter().map(bf16::from_f32).collect();
+        let b: Vec<bf16> = randoms(spec.b_len(), 4).into_iter().map(bf16::from_f32).collect();
+        let t = best_of(runs, || {
+            reference::gemm(&spec, &GemmInputs::new(&a, &b)).expect("valid spec");
+        });
+        print_row(&format!("reference gemm bf16 {size}^3"), t, flops);
+    }
+
+    let (batch, heads, seq, dim) = (1, 8, 1024, 128);
+    let spec = AttentionSpec::new(batch, seq, seq, heads, dim, DType::BF16).causal();
+    let q: Vec<bf16> = randoms(spec.q_len(), 5).into_iter().map(bf16::from_f32).collect();
+    let k: Vec<bf16> = randoms(spec.k_len(), 6).into_iter().map(bf16::from_f32).collect();
+    let v: Vec<bf16> = randoms(spec.v_len(), 7).into_iter().map(bf16::from_f32).collect();
+    let t = best_of(3, || {
+        reference::attention(&spec, &q, &k, &v).expect("valid spec");
+    });
+    // The reference computes the full S = Q·Kᵀ even when causal: count the dense work it does.
+    let flops = 4.0 * (batch * heads * seq * seq * dim) as f64;
+    print_row(
+        &format!("reference attention b{batch} h{heads} s{seq} d{dim} causal"),
+        t,
+        flops,
+    );
+}
+
+fn print_row(name: &str, t: Duration, flops: f64) {
+    println!(
+        "{:<34} {:>8.2}ms {:>10.1}",
+        name,
+        t.as_secs_f64() * 1e3,
+        flops / t.as_secs_f64() / 1e9
+    );
+}

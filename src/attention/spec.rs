@@ -374,6 +374,33 @@ impl AttentionSpec {
         }
     }
 
+    /// Copies an O buffer (laid out as `o_strides` say) into packed order — token (sequence by sequence), head,
+    /// dim — the order of the reference's output values. Errors when the buffer is shorter than
+    /// [`AttentionSpec::o_len`].
+    pub fn gather_o<T: Copy>(&self, o: &[T]) -> Result<Vec<T>> {
+        self.validate()?;
+        if o.len() < self.o_len() {
+            return Err(Error::LengthMismatch {
+                what: "o".into(),
+                expected: self.o_len(),
+                got: o.len(),
+            });
+        }
+        let mut out = Vec::with_capacity(self.total_q() * self.heads_q * self.head_dim);
+        for b in 0..self.batch {
+            let (sq, _, q0, _) = self.sequence(b);
+            let bb = if self.varlen.is_some() { 0 } else { b };
+            for t in 0..sq {
+                for h in 0..self.heads_q {
+                    for x in 0..self.head_dim {
+                        out.push(o[self.o_strides.offset(bb, q0 + t, h, x)]);
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// Multiply-adds of Q·Kᵀ and P·V counting only visible (query, key) pairs.
     pub fn macs(&self) -> f64 {
         let mut pairs = 0f64;

@@ -371,6 +371,28 @@ impl GemmSpec {
         })
     }
 
+    /// Copies a D buffer (laid out as `self.d` says) into packed order — batch, row, column — the order of the
+    /// reference's values. Errors when the buffer is shorter than [`GemmSpec::d_len`].
+    pub fn gather_d<T: Copy>(&self, d: &[T]) -> Result<Vec<T>> {
+        self.validate()?;
+        if d.len() < self.d_len() {
+            return Err(Error::LengthMismatch {
+                what: "d".into(),
+                expected: self.d_len(),
+                got: d.len(),
+            });
+        }
+        let mut out = Vec::with_capacity(self.batch * self.m * self.n);
+        for b in 0..self.batch {
+            for i in 0..self.m {
+                for j in 0..self.n {
+                    out.push(d[self.d.offset(b, i, j)]);
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// Multiply-adds of the whole problem (`batch·m·n·k`; FLOPs are twice this).
     pub fn macs(&self) -> f64 {
         self.batch as f64 * self.m as f64 * self.n as f64 * self.k as f64

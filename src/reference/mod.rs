@@ -1,3 +1,41 @@
 //! The CPU reference: the mathematical definition of every operation, computed in f64 from the already-quantized
-//! inputs. (The GEMM and attention references land next; the problem specs are in [`crate::gemm`] and
-//! [`crate::attention`].)
+//! inputs, fast enough to check real GPU results.
+//!
+//! - [`gemm()`]: any [`GemmSpec`](crate::gemm::GemmSpec) — FP8 (OCP/FNUZ, e4m3/e5m2 per operand), BF16, FP16,
+//!   INT8 (exact, wrapping i32 accumulation); every layout, leading dimension and batch stride; every scaling mode,
+//!   epilogue and output type.
+//! - [`attention()`]: any [`AttentionSpec`](crate::attention::AttentionSpec) — masks, GQA, varlen, softcap, LSE.
+//!
+//! Both return [`Expected`](crate::verify::Expected): the exact value of every output element (before the output
+//! conversion), the magnitude the verifier derives its error bound from, and the accumulation depth. All the
+//! arithmetic runs on one multithreaded f64 matrix-multiply core (see [`core`](self) module docs: the `gemm` crate).
+
+mod attention;
+mod core;
+mod gemm;
+mod math;
+
+pub use attention::{attention, AttentionExpected};
+pub use gemm::{gemm, GemmInputs};
+
+/// `a · b` for packed row-major f64 matrices (`a`: m×k, `b`: k×n), on the reference's multithreaded core.
+///
+/// Exposed for benchmarks and for callers who want the plain f64 product. Errors when a buffer is shorter than
+/// its shape.
+pub fn matmul_f64(a: &[f64], b: &[f64], m: usize, k: usize, n: usize) -> crate::Result<Vec<f64>> {
+    let len = |r: usize, c: usize, what: &str| {
+        r.checked_mul(c).ok_or_else(|| crate::Error::Overflow {
+            what: format!("the length of {what} ({r}x{c})"),
+        })
+    };
+    gemm::check_len("a", a.len(), len(m, k, "a")?)?;
+    gemm::check_len("b", b.len(), len(k, n, "b")?)?;
+    let mut out = vec![0.0; len(m, n, "the product")?];
+    core::matmul(
+        core::MatRef::row_major(a, m, k),
+        core::MatRef::row_major(b, k, n),
+        &mut out,
+        true,
+    );
+    Ok(out)
+}
