@@ -15,10 +15,11 @@
 //! ```
 //!
 //! (A softcap only shrinks score errors: tanh is 1-Lipschitz.) Fully masked rows have value 0 / LSE −∞ and
-//! magnitude 0.
+//! magnitude 0. Because the score error is already inside the magnitudes, verify with
+//! [`ErrorModel::attention`](crate::verify::ErrorModel::attention) alone; `with_score_error` would count it twice.
 
 use super::core::{matmul, threads, MatRef};
-use super::gemm::{check_dtype, check_len};
+use super::gemm::{check_dtype, check_len, convert_output};
 use crate::attention::AttentionSpec;
 use crate::dtype::Element;
 use crate::error::Result;
@@ -241,4 +242,18 @@ fn head<T: Element>(
         lse,
         lse_mag,
     }
+}
+
+/// The reference output converted to the output type (RNE) in packed order, and the LSE as f32 when asked for.
+pub fn attention_output<O: Element, T: Element>(
+    spec: &AttentionSpec,
+    q: &[T],
+    k: &[T],
+    v: &[T],
+) -> Result<(Vec<O>, Option<Vec<f32>>)> {
+    check_dtype("O", O::DTYPE, spec.out_dtype)?;
+    let e = attention(spec, q, k, v)?;
+    let out = convert_output(&e.out.values, spec.out_dtype);
+    let lse = e.lse.map(|l| l.values.iter().map(|&x| x as f32).collect());
+    Ok((out, lse))
 }

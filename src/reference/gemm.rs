@@ -282,3 +282,23 @@ fn epilogue(spec: &GemmSpec, acc: f64, acc_mag: f64, c: f64, bias: Option<f32>) 
 fn wrap_i32(x: f64) -> f64 {
     (x as i64) as i32 as f64
 }
+
+/// The reference result converted to D's element type, in packed order (see [`gemm`]): RNE to f32/bf16/f16,
+/// saturating RNE to FP8 (after `scale_d`), exact for i32.
+pub fn gemm_output<D: Element, A: Element, B: Element, C: Element, S: Element>(
+    spec: &GemmSpec,
+    inputs: &GemmInputs<'_, A, B, C, S>,
+) -> Result<Vec<D>> {
+    check_dtype("D", D::DTYPE, spec.d.dtype)?;
+    let expected = gemm(spec, inputs)?;
+    Ok(convert_output(&expected.values, spec.d.dtype))
+}
+
+/// Rounds reference values to the output type (saturating for FP8, as the kernels' output conversion does).
+pub(crate) fn convert_output<D: Element>(values: &[f64], dtype: DType) -> Vec<D> {
+    if is_fp8(dtype) {
+        values.iter().map(|&v| D::from_f64_saturating(v)).collect()
+    } else {
+        values.iter().map(|&v| D::from_f64(v)).collect()
+    }
+}

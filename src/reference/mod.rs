@@ -15,8 +15,8 @@ mod core;
 mod gemm;
 mod math;
 
-pub use attention::{attention, AttentionExpected};
-pub use gemm::{gemm, GemmInputs};
+pub use attention::{attention, attention_output, AttentionExpected};
+pub use gemm::{gemm, gemm_output, GemmInputs};
 
 /// `a · b` for packed row-major f64 matrices (`a`: m×k, `b`: k×n), on the reference's multithreaded core.
 ///

@@ -1,7 +1,169 @@
-//! `hipforge demo` (not written yet).
+//! `hipforge demo`: runs GEMM and attention problems, checks each result against the f64 CPU reference with the
+//! verifier, and prints one table row per run.
+//!
+//! Version 1 runs only the CPU reference itself (device "cpu reference": its output rounded to the output type,
+//! verified against its own exact values — this exercises the whole reference → convert → verify path). The
+//! kernel engineers add rows for their kernels on `Device::best()`: build a [`Row`] with [`Row::timed`] and push
+//! it; the table printer needs no change.
 
-/// Runs the subcommand; returns the process exit code.
+use hipforge::attention::AttentionSpec;
+use hipforge::gemm::{GemmSpec, Scaling};
+use hipforge::reference::{self, GemmInputs};
+use hipforge::verify::{self, ErrorModel, VerifyReport};
+use hipforge::{bf16, DType, Element, F8E4M3};
+use std::time::{Duration, Instant};
+
+/// One line of the demo's table.
+pub struct Row {
+    /// What was computed (shape, dtypes, options).
+    pub problem: String,
+    /// Where it ran ("cpu reference", "gfx950 (emulator)", "MI300X", ...).
+    pub device: String,
+    /// Wall time of the run (not of the check).
+    pub time: Duration,
+    /// The verifier's verdict, or the error that stopped the run.
+    pub outcome: Result<VerifyReport, hipforge::Error>,
+}
+
+impl Row {
+    /// Runs `f` (returning the verifier's report), timing it.
+    pub fn timed(
+        problem: impl Into<String>,
+        device: impl Into<String>,
+        f: impl FnOnce() -> hipforge::Result<(Duration, VerifyReport)>,
+    ) -> Row {
+        let (time, outcome) = match f() {
+            Ok((t, report)) => (t, Ok(report)),
+            Err(e) => (Duration::ZERO, Err(e)),
+        };
+        Row {
+            problem: problem.into(),
+            device: device.into(),
+            time,
+            outcome,
+        }
+    }
+
+    fn passed(&self) -> bool {
+        matches!(&self.outcome, Ok(r) if r.passed())
+    }
+}
+
+/// Prints the table; returns whether every row passed.
+fn print_table(rows: &[Row]) -> bool {
+    println!(
+        "{:<52} {:<16} {:>10} {:>14}  result",
+        "problem", "device", "time", "max err/bound"
+    );
+    for r in rows {
+        let (ratio, verdict) = match &r.outcome {
+            Ok(rep) => (
+                format!("{:.3}", rep.worst_ratio()),
+                if rep.passed() { "pass" } else { "FAIL" }.to_string(),
+            ),
+            Err(e) => ("-".into(), format!("ERROR: {e}")),
+        };
+        println!(
+            "{:<52} {:<16} {:>8.1}ms {:>14}  {verdict}",
+            r.problem,
+            r.device,
+            r.time.as_secs_f64() * 1e3,
+            ratio
+        );
+    }
+    for r in rows {
+        if let Ok(rep) = &r.outcome {
+            if !rep.passed() {
+                println!("\n{}:\n{rep}", r.problem);
+            }
+        }
+    }
+    rows.iter().all(Row::passed)
+}
+
+/// Deterministic inputs in [-1, 1) (xorshift), so the demo needs no random-number crate.
+fn randoms(n: usize, seed: u64) -> impl Iterator<Item = f64> {
+    let mut s = seed | 1;
+    (0..n).map(move |_| {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        (s >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0
+    })
+}
+
+fn fill<T: Element>(n: usize, seed: u64, scale: f64) -> Vec<T> {
+    randoms(n, seed).map(|x| T::from_f64(x * scale)).collect()
+}
+
+/// The reference's own output for a GEMM, verified against its exact values.
+fn gemm_row_fp8() -> hipforge::Result<(Duration, VerifyReport)> {
+    let (m, n, k) = (512, 512, 1024);
+    let spec = GemmSpec::new(m, n, k, DType::F8E4M3, DType::F8E4M3, DType::BF16).scaling(Scaling::PerTensor);
+    let a: Vec<F8E4M3> = fill(spec.a_len(), 1, 448.0);
+    let b: Vec<F8E4M3> = fill(spec.b_len(), 2, 448.0);
+    let (sa, sb) = ([1.0f32 / 448.0], [1.0f32 / 448.0]);
+    let inputs = GemmInputs::new(&a, &b).with_scales(&sa, &sb);
+    let t = Instant::now();
+    let expected = reference::gemm(&spec, &inputs)?;
+    let time = t.elapsed();
+    let got: Vec<bf16> = reference::gemm_output(&spec, &inputs)?;
+    Ok((
+        time,
+        verify::verify(&got, &expected, &ErrorModel::gemm(DType::BF16, false))?,
+    ))
+}
+
+fn gemm_row_bf16() -> hipforge::Result<(Duration, VerifyReport)> {
+    let spec = GemmSpec::new(1000, 777, 1031, DType::BF16, DType::BF16, DType::F32).bias();
+    let a: Vec<bf16> = fill(spec.a_len(), 3, 1.0);
+    let b: Vec<bf16> = fill(spec.b_len(), 4, 1.0);
+    let bias: Vec<f32> = fill(spec.bias_len(), 5, 1.0);
+    let inputs = GemmInputs::new(&a, &b).with_bias(&bias);
+    let t = Instant::now();
+    let expected = reference::gemm(&spec, &inputs)?;
+    let time = t.elapsed();
+    let got: Vec<f32> = reference::gemm_output(&spec, &inputs)?;
+    Ok((
+        time,
+        verify::verify(&got, &expected, &ErrorModel::gemm(DType::F32, false))?,
+    ))
+}
+
+fn attention_row() -> hipforge::Result<(Duration, VerifyReport)> {
+    let spec = AttentionSpec::new(2, 500, 700, 8, 128, DType::BF16)
+        .gqa(2)
+        .causal()
+        .with_lse();
+    let q: Vec<bf16> = fill(spec.q_len(), 6, 2.0);
+    let k: Vec<bf16> = fill(spec.k_len(), 7, 2.0);
+    let v: Vec<bf16> = fill(spec.v_len(), 8, 1.0);
+    let t = Instant::now();
+    let expected = reference::attention(&spec, &q, &k, &v)?;
+    let time = t.elapsed();
+    let (got, _lse) = reference::attention_output::<bf16, _>(&spec, &q, &k, &v)?;
+    Ok((
+        time,
+        verify::verify(&got, &expected.out, &ErrorModel::attention(DType::BF16, DType::BF16))?,
+    ))
+}
+
+/// Runs the subcommand; returns the process exit code (0 when every row passed).
 pub fn run(_args: &[String]) -> i32 {
-    eprintln!("hipforge demo: not available yet");
-    1
+    let cpu = "cpu reference";
+    let rows = vec![
+        Row::timed(
+            "gemm f8e4m3 x f8e4m3 -> bf16 512x512x1024 per-tensor",
+            cpu,
+            gemm_row_fp8,
+        ),
+        Row::timed("gemm bf16 -> f32 1000x777x1031 +bias", cpu, gemm_row_bf16),
+        Row::timed("attention bf16 b2 sq500 sk700 h8/2 d128 causal", cpu, attention_row),
+    ];
+    println!("hipforge demo: each result checked against the f64 CPU reference (no GPU timings here)\n");
+    if print_table(&rows) {
+        0
+    } else {
+        1
+    }
 }
