@@ -670,6 +670,9 @@ fn element_generic_conversions() {
     assert_eq!(<F8E4M3 as Element>::from_f64(500.0).to_bits(), 0x7F);
     assert_eq!(<F8E4M3 as Element>::from_f64_saturating(500.0).to_f32(), 448.0);
     assert_eq!(<F8E5M2Fnuz as Element>::to_f64(F8E5M2Fnuz::ONE), 1.0);
+    assert_eq!(<F8E4M3Fnuz as Element>::from_f32(-0.0).to_bits(), 0x00);
+    assert_eq!(<bf16 as Element>::from_f32(1.0 + 2f32.powi(-8)).to_bits(), 0x3F80); // tie to even
+    assert_eq!(<i8 as Element>::from_f32(-0.5), 0);
 }
 
 #[test]

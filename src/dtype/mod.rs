@@ -237,6 +237,11 @@ pub trait Element: sealed::Sealed + Copy + Default + Send + Sync + std::fmt::Deb
     /// to 0. E8M0 floors to a power of two ([`E8M0::from_f64`]).
     fn from_f64(x: f64) -> Self;
 
+    /// [`from_f64`](Self::from_f64) of an f32 (exact widening, then one rounding).
+    fn from_f32(x: f32) -> Self {
+        Self::from_f64(x as f64)
+    }
+
     /// Like [`from_f64`](Self::from_f64), but finite overflow and ±Inf clamp to ±max; NaN stays NaN (0 for
     /// integers).
     fn from_f64_saturating(x: f64) -> Self;
