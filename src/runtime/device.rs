@@ -3,7 +3,8 @@
 use super::arch::Arch;
 use super::buffer::DeviceBuffer;
 use super::emu::EmuBackend;
-use super::hip::HipBackend;
+use super::hip::{DeviceProperties, HipBackend};
+use super::hip_runtime::HipRuntime;
 use super::launch::LaunchConfig;
 use super::repr::DeviceRepr;
 use super::stream::{Event, Stream};
@@ -50,7 +51,12 @@ impl Device {
     /// Loads the HIP runtime on first use (see [`crate::runtime::HipRuntime`]). With the runtime installed but no GPU
     /// this is [`Error::NoDevice`] naming the library and its version; without a runtime, [`Error::LibraryNotFound`].
     pub fn hip(ordinal: usize) -> Result<Device> {
-        let (backend, arch, name) = HipBackend::open(ordinal)?;
+        Device::hip_with(&HipRuntime::global()?, ordinal)
+    }
+
+    /// The HIP GPU with this ordinal, through an explicitly loaded runtime (see [`HipRuntime::load_from`]).
+    pub fn hip_with(runtime: &Arc<HipRuntime>, ordinal: usize) -> Result<Device> {
+        let (backend, arch, name) = HipBackend::open(runtime, ordinal)?;
         Ok(Device {
             inner: Arc::new(DeviceInner {
                 backend: Backend::Hip(backend),
@@ -94,6 +100,22 @@ impl Device {
     /// A human-readable name (the GPU's marketing name, or "hipforge emulator (gfx950)").
     pub fn name(&self) -> &str {
         &self.inner.name
+    }
+
+    /// The HIP device's properties (`None` on the emulator).
+    pub fn properties(&self) -> Option<&DeviceProperties> {
+        match &self.inner.backend {
+            Backend::Hip(h) => Some(h.properties()),
+            Backend::Emu(_) => None,
+        }
+    }
+
+    /// The HIP runtime behind the device (`None` on the emulator).
+    pub fn hip_runtime(&self) -> Option<&Arc<HipRuntime>> {
+        match &self.inner.backend {
+            Backend::Hip(h) => Some(h.runtime()),
+            Backend::Emu(_) => None,
+        }
     }
 
     /// True for the CPU emulator.
