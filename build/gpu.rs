@@ -37,6 +37,8 @@ pub struct GpuBuild {
     pub note: String,
     /// The compiler used, e.g. "/usr/bin/clang++-22 (Debian clang version 22.1.8)"; empty when none.
     pub compiler: String,
+    pub compiler_path: String,
+    pub objdump_path: String,
     pub objects: Vec<CodeObject>,
     /// (arch, source, compiler message) for every source that failed to compile.
     pub errors: Vec<(String, String, String)>,
@@ -48,6 +50,8 @@ impl GpuBuild {
             archs: Vec::new(),
             note,
             compiler: String::new(),
+            compiler_path: String::new(),
+            objdump_path: String::new(),
             objects: Vec::new(),
             errors: Vec::new(),
         }
@@ -60,8 +64,12 @@ impl GpuBuild {
              /// Why GPU code is absent or incomplete, when it is (empty when every source compiled).\n\
              pub static GPU_BUILD_NOTE: &str = {:?};\n\
              /// The compiler that built the code objects (path and version), empty when none was found.\n\
-             pub static GPU_COMPILER: &str = {:?};\n",
-            self.archs, self.note, self.compiler
+             pub static GPU_COMPILER: &str = {:?};\n\
+             /// Path of that compiler, for tests that compile fixtures the same way (empty when none).\n\
+             pub static GPU_COMPILER_PATH: &str = {:?};\n\
+             /// Path of the llvm-objdump the build used (empty when none).\n\
+             pub static GPU_OBJDUMP_PATH: &str = {:?};\n",
+            self.archs, self.note, self.compiler, self.compiler_path, self.objdump_path
         ));
         s.push_str("/// `(arch, source, compiler message)` for every kernel source that failed to compile.\n");
         s.push_str("pub static GPU_BUILD_ERRORS: &[(&str, &str, &str)] = &[\n");
@@ -86,15 +94,21 @@ impl GpuBuild {
         );
         for o in &self.objects {
             for f in &o.functions {
-                let hist: Vec<String> = f.matrix_ops.iter().map(|(m, n)| format!("({m:?}, {n})")).collect();
+                let hist = |v: &[(String, u32)]| {
+                    v.iter()
+                        .map(|(m, n)| format!("({m:?}, {n})"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
                 s.push_str(&format!(
                     "    DisasmFacts {{ arch: {:?}, kernel: {:?}, instructions: {}, main_loop_instructions: {:?}, \
-                     matrix_ops: &[{}] }},\n",
+                     matrix_ops: &[{}], mnemonics: &[{}] }},\n",
                     o.arch,
                     f.name,
                     f.instructions,
                     f.main_loop_instructions,
-                    hist.join(", ")
+                    hist(&f.matrix_ops),
+                    hist(&f.mnemonics)
                 ));
             }
         }
@@ -410,6 +424,8 @@ pub fn build(root: &Path, sources: &[Source], out: &Path) -> GpuBuild {
         archs,
         note,
         compiler: format!("{} ({})", compiler.path.display(), compiler.version),
+        compiler_path: compiler.path.display().to_string(),
+        objdump_path: objdump.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
         objects,
         errors,
     }

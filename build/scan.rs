@@ -14,6 +14,8 @@ pub struct Source {
 /// One exported kernel.
 pub struct Kernel {
     pub name: String,
+    /// The params type named in `HF_EXPORT` (for build steps that generate per-kernel code; unused by the GPU build).
+    #[allow(dead_code)]
     pub params: String,
     /// (arch, mnemonic) pairs from `HF_ISA_EXPECT`.
     pub isa_expect: Vec<(String, String)>,
@@ -68,10 +70,17 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) {
 }
 
 /// Arguments of every `NAME(a, b, ...)` call at the start of a line (after whitespace), comments skipped.
+/// Lines of a `#define` (the directive and its `\` continuations) are skipped: a macro's body is not a declaration.
 fn macro_calls(text: &str, name: &str) -> Vec<Vec<String>> {
     let mut calls = Vec::new();
+    let mut in_define = false;
     for line in text.lines() {
         let l = line.trim_start();
+        let continued = line.trim_end().ends_with('\\');
+        if in_define || l.starts_with('#') {
+            in_define = continued;
+            continue;
+        }
         if let Some(rest) = l.strip_prefix(name) {
             let rest = rest.trim_start();
             if let Some(body) = rest.strip_prefix('(') {

@@ -24,6 +24,8 @@ pub struct DisasmFacts {
     pub main_loop_instructions: Option<u32>,
     /// `(mnemonic, count)` of every MFMA/WMMA instruction.
     pub matrix_ops: &'static [(&'static str, u32)],
+    /// `(mnemonic, count)` of every instruction (what `HF_ISA_EXPECT` is checked against).
+    pub mnemonics: &'static [(&'static str, u32)],
 }
 
 include!(concat!(env!("OUT_DIR"), "/kernel_table.rs"));

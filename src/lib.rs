@@ -13,6 +13,7 @@ pub mod error;
 pub mod gemm;
 pub mod isa;
 pub mod kernels;
+pub mod quant;
 pub mod reference;
 pub mod runtime;
 pub mod verify;

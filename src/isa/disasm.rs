@@ -22,6 +22,8 @@ pub struct FunctionSummary {
     pub main_loop_instructions: Option<u32>,
     /// `(mnemonic, count)` of every MFMA/WMMA/SMFMAC instruction, sorted by mnemonic.
     pub matrix_ops: Vec<(String, u32)>,
+    /// `(mnemonic, count)` of every instruction, sorted by mnemonic.
+    pub mnemonics: Vec<(String, u32)>,
 }
 
 /// True for the matrix-core instructions of CDNA (MFMA, sparse SMFMAC) and RDNA/gfx12+ (WMMA, SWMMAC).
@@ -115,14 +117,16 @@ fn summarize(name: String, mut insns: Vec<Insn>) -> FunctionSummary {
             insns.truncate(last_end + 1);
         }
     }
-    let mut hist: Vec<(String, u32)> = Vec::new();
-    for i in insns.iter().filter(|i| is_matrix_mnemonic(&i.mnemonic)) {
-        match hist.iter_mut().find(|(m, _)| *m == i.mnemonic) {
-            Some((_, n)) => *n += 1,
-            None => hist.push((i.mnemonic.clone(), 1)),
-        }
+    let mut all: std::collections::BTreeMap<&str, u32> = std::collections::BTreeMap::new();
+    for i in &insns {
+        *all.entry(i.mnemonic.as_str()).or_insert(0) += 1;
     }
-    hist.sort();
+    let mnemonics: Vec<(String, u32)> = all.iter().map(|(m, n)| (m.to_string(), *n)).collect();
+    let hist: Vec<(String, u32)> = mnemonics
+        .iter()
+        .filter(|(m, _)| is_matrix_mnemonic(m))
+        .cloned()
+        .collect();
 
     // Loop regions as index ranges [first, last] (inclusive).
     let mut regions: Vec<(usize, usize)> = Vec::new();
@@ -150,5 +154,6 @@ fn summarize(name: String, mut insns: Vec<Insn>) -> FunctionSummary {
         instructions: insns.len() as u32,
         main_loop_instructions: main.map(|r| (r.1 - r.0 + 1) as u32),
         matrix_ops: hist,
+        mnemonics,
     }
 }

@@ -88,6 +88,43 @@ static __device__ __attribute__((always_inline)) inline void __syncthreads() {
   __builtin_amdgcn_fence(__ATOMIC_ACQUIRE, "workgroup");
 }
 
+#  define __forceinline__ inline __attribute__((always_inline))
+#  define __noinline__ __attribute__((noinline))
+#  define HIP_DYNAMIC_SHARED_ATTRIBUTE
+
+#  if defined(__GFX9__)
+static constexpr int warpSize = 64;
+#  else
+static constexpr int warpSize = 32;
+#  endif
+
+static __device__ __forceinline__ void __threadfence() { __builtin_amdgcn_fence(__ATOMIC_SEQ_CST, "agent"); }
+static __device__ __forceinline__ void __threadfence_block() { __builtin_amdgcn_fence(__ATOMIC_SEQ_CST, "workgroup"); }
+
+// HIP's device-scope relaxed atomics (the same set device_emu.hpp provides), on clang's __hip_atomic builtins.
+template <class T>
+static __device__ __forceinline__ T atomicAdd(T* p, T v) {
+  return __hip_atomic_fetch_add(p, v, __ATOMIC_RELAXED, __HIP_MEMORY_SCOPE_AGENT);
+}
+template <class T>
+static __device__ __forceinline__ T atomicMax(T* p, T v) {
+  return __hip_atomic_fetch_max(p, v, __ATOMIC_RELAXED, __HIP_MEMORY_SCOPE_AGENT);
+}
+template <class T>
+static __device__ __forceinline__ T atomicMin(T* p, T v) {
+  return __hip_atomic_fetch_min(p, v, __ATOMIC_RELAXED, __HIP_MEMORY_SCOPE_AGENT);
+}
+template <class T>
+static __device__ __forceinline__ T atomicExch(T* p, T v) {
+  return __hip_atomic_exchange(p, v, __ATOMIC_RELAXED, __HIP_MEMORY_SCOPE_AGENT);
+}
+template <class T>
+static __device__ __forceinline__ T atomicCAS(T* p, T expected, T desired) {
+  __hip_atomic_compare_exchange_strong(p, &expected, desired, __ATOMIC_RELAXED, __ATOMIC_RELAXED,
+                                       __HIP_MEMORY_SCOPE_AGENT);
+  return expected;
+}
+
 #endif  // !HIPFORGE_HAVE_HIP_RUNTIME_HEADERS
 
 // HF_EXPORT on the GPU emits nothing; it checks what the ABI promises (docs/kernel-abi.md §1): one params struct,

@@ -1,7 +1,92 @@
-//! `hipforge isa` (not written yet).
+//! `hipforge isa [--json]`: resources, modeled occupancy and matrix instructions of every kernel's code object.
+
+use hipforge::isa::{self, KernelReport};
+use hipforge::kernels;
 
 /// Runs the subcommand; returns the process exit code.
-pub fn run(_args: &[String]) -> i32 {
-    eprintln!("hipforge isa: not available yet");
-    1
+pub fn run(args: &[String]) -> i32 {
+    let mut json = false;
+    for a in args {
+        match a.as_str() {
+            "--json" => json = true,
+            other => {
+                eprintln!("hipforge isa: unknown argument {other:?}; expected nothing or --json");
+                return 2;
+            }
+        }
+    }
+    if kernels::GPU_ARCHS.is_empty() {
+        eprintln!(
+            "hipforge isa: no GPU code objects in this build: {}",
+            kernels::GPU_BUILD_NOTE
+        );
+        if json {
+            println!("[]");
+        }
+        return 1;
+    }
+    let mut reports = Vec::new();
+    let mut failed = false;
+    for r in isa::report_all() {
+        match r {
+            Ok(r) => reports.push(r),
+            Err(e) => {
+                eprintln!("hipforge isa: {e}");
+                failed = true;
+            }
+        }
+    }
+    if json {
+        let objs: Vec<String> = reports.iter().map(|r| format!("  {}", r.to_json())).collect();
+        println!("[\n{}\n]", objs.join(",\n"));
+    } else {
+        print_table(&reports);
+    }
+    i32::from(failed)
+}
+
+fn print_table(reports: &[KernelReport]) {
+    println!("compiler: {}", kernels::GPU_COMPILER);
+    if !kernels::GPU_BUILD_NOTE.is_empty() {
+        println!("note: {}", kernels::GPU_BUILD_NOTE);
+    }
+    println!("occupancy is modeled from registers and static LDS (waves per SIMD), not measured");
+    println!();
+    let width = reports.iter().map(|r| r.kernel.len()).max().unwrap_or(6).max(6);
+    println!(
+        "{:<width$}  {:<7} {:>5} {:>5} {:>5} {:>5} {:>7} {:>7} {:>9} {:>6} {:>9}  matrix instructions",
+        "kernel", "arch", "vgpr", "agpr", "v+a", "sgpr", "lds", "scratch", "occupancy", "insns", "main loop"
+    );
+    for r in reports {
+        let res = &r.resources;
+        let occ = match (r.occupancy, isa::arch_limits(&r.arch)) {
+            (Some(o), Some(l)) => format!("{} ({})", o.waves_per_simd, o.limiter(&l)),
+            _ => "-".into(),
+        };
+        let opt = |v: Option<u32>| v.map_or("-".to_string(), |x| x.to_string());
+        let hist = if r.matrix_ops.is_empty() {
+            "-".to_string()
+        } else {
+            r.matrix_ops
+                .iter()
+                .map(|(m, n)| format!("{m} x{n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        println!(
+            "{:<width$}  {:<7} {:>5} {:>5} {:>5} {:>5} {:>7} {:>7} {:>9} {:>6} {:>9}  {}",
+            r.kernel,
+            r.arch,
+            res.vgprs(),
+            res.agprs,
+            res.vgpr_total,
+            res.sgprs,
+            res.lds_bytes,
+            res.scratch_bytes,
+            occ,
+            opt(r.instructions),
+            opt(r.main_loop_instructions),
+            hist
+        );
+    }
 }

@@ -1,0 +1,84 @@
+// hipforge/sched.hpp — named scheduling primitives: waits on the memory counters, wave priority, and the compiler's
+// scheduling barriers. Kernels say `wait_lds<0>()` instead of writing raw `s_waitcnt` encodings.
+//
+// On the emulator every one of these is a no-op: memory there is sequentially consistent and a fiber has no
+// instruction schedule (device_emu.hpp implements the underlying builtins as no-ops too).
+#pragma once
+
+#include "hipforge/device.hpp"
+
+namespace hf {
+
+#if defined(__GFX9__) && !defined(HIPFORGE_EMULATOR)
+namespace sched_detail {
+// GFX9 s_waitcnt immediate: vmcnt in bits [3:0] and [15:14], expcnt [6:4], lgkmcnt [11:8]. A field at its maximum
+// means "do not wait on this counter".
+constexpr int kVmMax = 63, kExpMax = 7, kLgkmMax = 15;
+constexpr int waitcnt_imm(int vm, int exp, int lgkm) {
+  return (vm & 0xF) | ((vm >> 4) << 14) | (exp << 4) | (lgkm << 8);
+}
+}  // namespace sched_detail
+#endif
+
+/// Wait until at most N vector-memory operations (global/buffer loads and stores) of this wave are in flight.
+template <int N>
+__device__ __attribute__((always_inline)) inline void wait_vmem() {
+  static_assert(N >= 0 && N <= 63, "wait_vmem<N>: the vmcnt counter holds 0..63");
+#if defined(HIPFORGE_EMULATOR)
+  __builtin_amdgcn_s_waitcnt(0);
+#elif defined(__GFX9__)
+  __builtin_amdgcn_s_waitcnt(sched_detail::waitcnt_imm(N, sched_detail::kExpMax, sched_detail::kLgkmMax));
+#else
+  // gfx12+ split the counters into separate instructions, which clang has no builtin for.
+  asm volatile("s_wait_loadcnt %0" ::"n"(N) : "memory");
+#endif
+}
+
+/// Wait until at most N LDS (and scalar-memory) operations of this wave are in flight.
+template <int N>
+__device__ __attribute__((always_inline)) inline void wait_lds() {
+  static_assert(N >= 0 && N <= 15, "wait_lds<N>: the lgkmcnt counter holds 0..15");
+#if defined(HIPFORGE_EMULATOR)
+  __builtin_amdgcn_s_waitcnt(0);
+#elif defined(__GFX9__)
+  __builtin_amdgcn_s_waitcnt(sched_detail::waitcnt_imm(sched_detail::kVmMax, sched_detail::kExpMax, N));
+#else
+  asm volatile("s_wait_dscnt %0" ::"n"(N) : "memory");
+#endif
+}
+
+/// Raise this wave's issue priority (e.g. around an MFMA burst, so the other waves' loads do not starve it).
+__device__ __attribute__((always_inline)) inline void prio_high() { __builtin_amdgcn_s_setprio(1); }
+/// Back to normal priority.
+__device__ __attribute__((always_inline)) inline void prio_low() { __builtin_amdgcn_s_setprio(0); }
+
+/// Instruction classes for sched_barrier / sched_group (LLVM's AMDGPU scheduling masks).
+enum SchedMask : int {
+  kSchedNone = 0x0000,  // sched_barrier(kSchedNone): nothing may cross
+  kSchedAlu = 0x0001,
+  kSchedValu = 0x0002,
+  kSchedSalu = 0x0004,
+  kSchedMfma = 0x0008,
+  kSchedVmem = 0x0010,
+  kSchedVmemRead = 0x0020,
+  kSchedVmemWrite = 0x0040,
+  kSchedDs = 0x0080,
+  kSchedDsRead = 0x0100,
+  kSchedDsWrite = 0x0200,
+  kSchedTrans = 0x0400,
+};
+
+/// A compiler scheduling fence: only instruction classes in Mask may be moved across it.
+template <int Mask = kSchedNone>
+__device__ __attribute__((always_inline)) inline void sched_barrier() {
+  __builtin_amdgcn_sched_barrier(Mask);
+}
+
+/// Ask the scheduler for Count instructions of class Mask at this point of the pipeline group SyncId
+/// (a sequence of sched_group calls with the same SyncId interleaves the classes in that order).
+template <int Mask, int Count, int SyncId = 0>
+__device__ __attribute__((always_inline)) inline void sched_group() {
+  __builtin_amdgcn_sched_group_barrier(Mask, Count, SyncId);
+}
+
+}  // namespace hf

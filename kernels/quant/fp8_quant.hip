@@ -1,0 +1,190 @@
+// FP8 quantization: f32 or bf16 in, FP8 out (the arch's flavour: FNUZ on gfx942, OCP on gfx950), with
+// dequantization scales computed from the amax so that x ≈ q · scale (the torch._scaled_mm convention).
+//
+// Three scale granularities over a row-major [rows, cols] input:
+//   tensor    one scale; its amax comes from hf_quant_amax_* (run first, into a zeroed u32)
+//   row       one scale per row (per token)
+//   block128  one scale per 1×128 run of a row (DeepSeek-V3's activation blocks); the last run may be shorter
+//
+// Per group: amax = max |x| (NaN wins), inv = FP8_MAX / amax, scale = amax / FP8_MAX, q = sat_fp8(x · inv), all in
+// f32 (division correctly rounded). amax = 0 gives inv = scale = 1 (q = 0). A NaN in a group makes its scale and
+// every q of the group NaN; an Inf (with no NaN) makes the scale Inf, finite x give q = 0 and the Inf gives NaN.
+// src/quant/reference.rs computes exactly this, so the emulator must match it bit for bit.
+//
+// Launch: block (256, 1, 1); grid (rows, 1, 1) for tensor/row/amax, (rows, ceil(cols / 128), 1) for block128
+// (rows on x: the x dimension of a grid is the one with room for millions of tokens).
+#include "hipforge/device.hpp"
+#include "hipforge/numeric.hpp"
+
+namespace hf {
+
+struct QuantParams {
+  uint64_t x;      // input elements (f32 or bf16), row stride ld_x
+  uint64_t q;      // output FP8 bytes, row stride ld_q
+  uint64_t scale;  // f32 dequantization scales: tensor [1], row [rows], block128 [rows][ceil(cols/128)]
+  uint64_t amax;   // u32: bits of max |x| (hf_quant_amax_* writes it, tensor mode reads it); 0 otherwise
+  uint32_t rows, cols;
+  uint32_t ld_x, ld_q;
+};
+static_assert(sizeof(QuantParams) == 48, "QuantParams is mirrored in src/quant/mod.rs (48 bytes)");
+
+constexpr uint32_t kQuantThreads = 256;
+constexpr uint32_t kQuantBlockCols = 128;
+
+enum class Granularity { tensor, row, block128 };
+
+__device__ inline float load_elem(const float* p, uint32_t i) { return p[i]; }
+__device__ inline float load_elem(const uint16_t* p, uint32_t i) { return bf16_to_f32(p[i]); }
+
+// |x| as bits: for non-negative floats (and NaN above +Inf) unsigned order is numeric order, so an integer max is a
+// NaN-propagating float max and atomicMax on the bits merges blocks.
+__device__ inline uint32_t abs_bits(float v) { return __builtin_bit_cast(uint32_t, v) & 0x7FFFFFFFu; }
+
+// Max of `v` over the block (every thread gets it). `red` holds kQuantThreads words of LDS.
+__device__ inline uint32_t block_max(uint32_t v, uint32_t* red) {
+  const uint32_t t = threadIdx.x;
+  red[t] = v;
+  __syncthreads();
+  for (uint32_t s = kQuantThreads / 2; s > 0; s >>= 1) {
+    if (t < s) red[t] = red[t] > red[t + s] ? red[t] : red[t + s];
+    __syncthreads();
+  }
+  const uint32_t m = red[0];
+  __syncthreads();  // red is reused by the caller's next reduction
+  return m;
+}
+
+// The columns [begin, end) of row blockIdx.x this block owns.
+template <Granularity G>
+__device__ inline void segment(const QuantParams& p, uint32_t& begin, uint32_t& end) {
+  if constexpr (G == Granularity::block128) {
+    begin = blockIdx.y * kQuantBlockCols;
+    end = begin + kQuantBlockCols < p.cols ? begin + kQuantBlockCols : p.cols;
+  } else {
+    begin = 0;
+    end = p.cols;
+  }
+}
+
+template <class T>
+__device__ void quant_amax(const QuantParams& p) {
+  __shared__ uint32_t red[kQuantThreads];
+  const T* x = reinterpret_cast<const T*>(p.x) + uint64_t(blockIdx.x) * p.ld_x;
+  uint32_t m = 0;
+  for (uint32_t c = threadIdx.x; c < p.cols; c += kQuantThreads) {
+    const uint32_t b = abs_bits(load_elem(x, c));
+    m = b > m ? b : m;
+  }
+  m = block_max(m, red);
+  if (threadIdx.x == 0) atomicMax(reinterpret_cast<uint32_t*>(p.amax), m);
+}
+
+template <class T, Fp8 F, Granularity G>
+__device__ void quant(const QuantParams& p) {
+  __shared__ uint32_t red[kQuantThreads];
+  const uint32_t row = blockIdx.x;
+  const T* x = reinterpret_cast<const T*>(p.x) + uint64_t(row) * p.ld_x;
+  uint8_t* q = reinterpret_cast<uint8_t*>(p.q) + uint64_t(row) * p.ld_q;
+  uint32_t begin, end;
+  segment<G>(p, begin, end);
+
+  // 1. amax of the group.
+  uint32_t amax_bits;
+  if constexpr (G == Granularity::tensor) {
+    amax_bits = *reinterpret_cast<const uint32_t*>(p.amax);
+  } else {
+    uint32_t m = 0;
+    for (uint32_t c = begin + threadIdx.x; c < end; c += kQuantThreads) {
+      const uint32_t b = abs_bits(load_elem(x, c));
+      m = b > m ? b : m;
+    }
+    amax_bits = block_max(m, red);
+  }
+
+  // 2. scales.
+  const float amax = __builtin_bit_cast(float, amax_bits);
+  const float inv = amax == 0.0f ? 1.0f : fp8_max<F>() / amax;
+  const float scale = amax == 0.0f ? 1.0f : amax / fp8_max<F>();
+  if (threadIdx.x == 0) {
+    float* s = reinterpret_cast<float*>(p.scale);
+    if constexpr (G == Granularity::tensor) {
+      if (row == 0) s[0] = scale;
+    } else if constexpr (G == Granularity::row) {
+      s[row] = scale;
+    } else {
+      s[uint64_t(row) * gridDim.y + blockIdx.y] = scale;
+    }
+  }
+
+  // 3. quantize.
+  for (uint32_t c = begin + threadIdx.x; c < end; c += kQuantThreads) {
+    q[c] = cvt_fp8_sat<F>(load_elem(x, c) * inv);
+  }
+}
+
+}  // namespace hf
+
+#define HF_QUANT_AMAX(name, T)                                                                   \
+  extern "C" __global__ __launch_bounds__(256) void name(const hf::QuantParams p) { hf::quant_amax<T>(p); }
+
+#define HF_QUANT(name, T, F, G)                                                                  \
+  extern "C" __global__ __launch_bounds__(256) void name(const hf::QuantParams p) {              \
+    hf::quant<T, hf::Fp8::F, hf::Granularity::G>(p);                                             \
+  }
+
+// One HF_EXPORT line per kernel: build/scan.rs reads them (it does not expand macros). HF_ISA_EXPECT: the hardware
+// conversion instruction must be in the code (not the portable fallback of numeric.hpp).
+// clang-format off
+HF_QUANT_AMAX(hf_quant_amax_f32, float)
+HF_EXPORT(hf_quant_amax_f32, hf::QuantParams)
+HF_QUANT_AMAX(hf_quant_amax_bf16, uint16_t)
+HF_EXPORT(hf_quant_amax_bf16, hf::QuantParams)
+HF_QUANT(hf_quant_f32_fp8_tensor,    float,    e4m3, tensor)
+HF_EXPORT(hf_quant_f32_fp8_tensor, hf::QuantParams)
+HF_ISA_EXPECT(hf_quant_f32_fp8_tensor, gfx942, "v_cvt_pk_fp8_f32")
+HF_ISA_EXPECT(hf_quant_f32_fp8_tensor, gfx950, "v_cvt_pk_fp8_f32")
+HF_QUANT(hf_quant_f32_fp8_row,       float,    e4m3, row)
+HF_EXPORT(hf_quant_f32_fp8_row, hf::QuantParams)
+HF_ISA_EXPECT(hf_quant_f32_fp8_row, gfx942, "v_cvt_pk_fp8_f32")
+HF_ISA_EXPECT(hf_quant_f32_fp8_row, gfx950, "v_cvt_pk_fp8_f32")
+HF_QUANT(hf_quant_f32_fp8_block128,  float,    e4m3, block128)
+HF_EXPORT(hf_quant_f32_fp8_block128, hf::QuantParams)
+HF_ISA_EXPECT(hf_quant_f32_fp8_block128, gfx942, "v_cvt_pk_fp8_f32")
+HF_ISA_EXPECT(hf_quant_f32_fp8_block128, gfx950, "v_cvt_pk_fp8_f32")
+HF_QUANT(hf_quant_f32_bf8_tensor,    float,    e5m2, tensor)
+HF_EXPORT(hf_quant_f32_bf8_tensor, hf::QuantParams)
+HF_ISA_EXPECT(hf_quant_f32_bf8_tensor, gfx942, "v_cvt_pk_bf8_f32")
+HF_ISA_EXPECT(hf_quant_f32_bf8_tensor, gfx950, "v_cvt_pk_bf8_f32")
+HF_QUANT(hf_quant_f32_bf8_row,       float,    e5m2, row)
+HF_EXPORT(hf_quant_f32_bf8_row, hf::QuantParams)
+HF_ISA_EXPECT(hf_quant_f32_bf8_row, gfx942, "v_cvt_pk_bf8_f32")
+HF_ISA_EXPECT(hf_quant_f32_bf8_row, gfx950, "v_cvt_pk_bf8_f32")
+HF_QUANT(hf_quant_f32_bf8_block128,  float,    e5m2, block128)
+HF_EXPORT(hf_quant_f32_bf8_block128, hf::QuantParams)
+HF_ISA_EXPECT(hf_quant_f32_bf8_block128, gfx942, "v_cvt_pk_bf8_f32")
+HF_ISA_EXPECT(hf_quant_f32_bf8_block128, gfx950, "v_cvt_pk_bf8_f32")
+HF_QUANT(hf_quant_bf16_fp8_tensor,   uint16_t, e4m3, tensor)
+HF_EXPORT(hf_quant_bf16_fp8_tensor, hf::QuantParams)
+HF_ISA_EXPECT(hf_quant_bf16_fp8_tensor, gfx942, "v_cvt_pk_fp8_f32")
+HF_ISA_EXPECT(hf_quant_bf16_fp8_tensor, gfx950, "v_cvt_pk_fp8_f32")
+HF_QUANT(hf_quant_bf16_fp8_row,      uint16_t, e4m3, row)
+HF_EXPORT(hf_quant_bf16_fp8_row, hf::QuantParams)
+HF_ISA_EXPECT(hf_quant_bf16_fp8_row, gfx942, "v_cvt_pk_fp8_f32")
+HF_ISA_EXPECT(hf_quant_bf16_fp8_row, gfx950, "v_cvt_pk_fp8_f32")
+HF_QUANT(hf_quant_bf16_fp8_block128, uint16_t, e4m3, block128)
+HF_EXPORT(hf_quant_bf16_fp8_block128, hf::QuantParams)
+HF_ISA_EXPECT(hf_quant_bf16_fp8_block128, gfx942, "v_cvt_pk_fp8_f32")
+HF_ISA_EXPECT(hf_quant_bf16_fp8_block128, gfx950, "v_cvt_pk_fp8_f32")
+HF_QUANT(hf_quant_bf16_bf8_tensor,   uint16_t, e5m2, tensor)
+HF_EXPORT(hf_quant_bf16_bf8_tensor, hf::QuantParams)
+HF_ISA_EXPECT(hf_quant_bf16_bf8_tensor, gfx942, "v_cvt_pk_bf8_f32")
+HF_ISA_EXPECT(hf_quant_bf16_bf8_tensor, gfx950, "v_cvt_pk_bf8_f32")
+HF_QUANT(hf_quant_bf16_bf8_row,      uint16_t, e5m2, row)
+HF_EXPORT(hf_quant_bf16_bf8_row, hf::QuantParams)
+HF_ISA_EXPECT(hf_quant_bf16_bf8_row, gfx942, "v_cvt_pk_bf8_f32")
+HF_ISA_EXPECT(hf_quant_bf16_bf8_row, gfx950, "v_cvt_pk_bf8_f32")
+HF_QUANT(hf_quant_bf16_bf8_block128, uint16_t, e5m2, block128)
+HF_EXPORT(hf_quant_bf16_bf8_block128, hf::QuantParams)
+HF_ISA_EXPECT(hf_quant_bf16_bf8_block128, gfx942, "v_cvt_pk_bf8_f32")
+HF_ISA_EXPECT(hf_quant_bf16_bf8_block128, gfx950, "v_cvt_pk_bf8_f32")
+// clang-format on
