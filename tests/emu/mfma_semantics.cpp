@@ -59,7 +59,7 @@ static void test_all_ops_random() {
           run(arch, op, p, scaled, false, d);
           std::string first;
           const int bad = spec::compare_d(op, d, spec::expected_d(p, op.a == spec::I8), first);
-          CHECK(bad == 0, "gfx%d %s a=%d b=%d scaled=%d: %d mismatches, first %s", int(arch), op.name, op.a,
+          HF_CHECK(bad == 0, "gfx%d %s a=%d b=%d scaled=%d: %d mismatches, first %s", int(arch), op.name, op.a,
                 op.b, scaled, bad, first.c_str());
         }
       }
@@ -120,7 +120,7 @@ static void test_samples() {
     for (const spec::Op& o : spec::all_ops())
       if (std::string(o.name) == s.op && (s.fa < 0 || (o.a == kind_of_code(s.fa) && o.b == kind_of_code(s.fb))))
         op = o;
-    CHECK(op.name != nullptr, "sample op %s found", s.op);
+    HF_CHECK(op.name != nullptr, "sample op %s found", s.op);
     if (!op.name) continue;
     const int one_a = op.a == spec::I8 ? 1 : int(spec::code_of(op.a, 2, false));
     const int one_b = op.b == spec::I8 ? 1 : int(spec::code_of(op.b, 2, false));
@@ -140,7 +140,7 @@ static void test_samples() {
       std::vector<double> D(op.mn * op.mn, 0.0);
       for (int j = 0; j < op.mn; ++j) D[s.a_i * op.mn + j] = 1.0;
       std::string first;
-      CHECK(spec::compare_d(op, d, D, first) == 0, "%s fa=%d: A sample L%d item %d -> (%d,%d): %s", s.op, s.fa,
+      HF_CHECK(spec::compare_d(op, d, D, first) == 0, "%s fa=%d: A sample L%d item %d -> (%d,%d): %s", s.op, s.fa,
             s.a_lane, s.a_item, s.a_i, s.a_k, first.c_str());
     }
     // B sample: item (b_lane, b_item) = 1; A[*][k] = 1 for k = b_k only. Then D[i][j] = 1 iff j == b_j.
@@ -159,7 +159,7 @@ static void test_samples() {
       std::vector<double> D(op.mn * op.mn, 0.0);
       for (int i = 0; i < op.mn; ++i) D[i * op.mn + s.b_j] = 1.0;
       std::string first;
-      CHECK(spec::compare_d(op, d, D, first) == 0, "%s fb=%d: B sample L%d item %d -> (%d,%d): %s", s.op, s.fb,
+      HF_CHECK(spec::compare_d(op, d, D, first) == 0, "%s fb=%d: B sample L%d item %d -> (%d,%d): %s", s.op, s.fb,
             s.b_lane, s.b_item, s.b_k, s.b_j, first.c_str());
     }
     // C/D sample: A[i][0] = 1 for row d_i only, B[0][j] = 1 for column d_j only: the single 1 of D must be in
@@ -183,7 +183,7 @@ static void test_samples() {
             ++nonzero;
             at = L == s.d_lane && r == s.d_vgpr;
           }
-      CHECK(nonzero == 1 && at, "%s: D sample L%d v%d -> (%d,%d): %d nonzero", s.op, s.d_lane, s.d_vgpr, s.d_i,
+      HF_CHECK(nonzero == 1 && at, "%s: D sample L%d v%d -> (%d,%d): %d nonzero", s.op, s.d_lane, s.d_vgpr, s.d_i,
             s.d_j, nonzero);
     }
   }
@@ -199,24 +199,24 @@ static void test_fp8_arch_decode() {
   uint32_t d942[64][16], d950[64][16];
   sem::mfma(sem::Arch::gfx942, desc_of(op), regs, nullptr, d942);
   sem::mfma(sem::Arch::gfx950, desc_of(op), regs, nullptr, d950);
-  CHECK(sem::f32_from_bits(d942[5][1]) == 16.0f, "gfx942 FNUZ: 32 x 1.0 x 0.5 = 16, got %g",
+  HF_CHECK(sem::f32_from_bits(d942[5][1]) == 16.0f, "gfx942 FNUZ: 32 x 1.0 x 0.5 = 16, got %g",
         sem::f32_from_bits(d942[5][1]));
-  CHECK(sem::f32_from_bits(d950[5][1]) == 64.0f, "gfx950 OCP: 32 x 2.0 x 1.0 = 64, got %g",
+  HF_CHECK(sem::f32_from_bits(d950[5][1]) == 64.0f, "gfx950 OCP: 32 x 2.0 x 1.0 = 64, got %g",
         sem::f32_from_bits(d950[5][1]));
   regs.a[3][0] = 0x40404080u;  // one element 0x80: A[3][0]
   sem::mfma(sem::Arch::gfx942, desc_of(op), regs, nullptr, d942);
   sem::mfma(sem::Arch::gfx950, desc_of(op), regs, nullptr, d950);
   int lane, vgpr;
   spec::where_cd(16, 3, 7, lane, vgpr);
-  CHECK(std::isnan(sem::f32_from_bits(d942[lane][vgpr])), "gfx942: 0x80 is NaN, row 3 must be NaN");
-  CHECK(sem::f32_from_bits(d950[lane][vgpr]) == 62.0f, "gfx950: 0x80 is -0, row 3 = 31 x 2 = 62, got %g",
+  HF_CHECK(std::isnan(sem::f32_from_bits(d942[lane][vgpr])), "gfx942: 0x80 is NaN, row 3 must be NaN");
+  HF_CHECK(sem::f32_from_bits(d950[lane][vgpr]) == 62.0f, "gfx950: 0x80 is -0, row 3 = 31 x 2 = 62, got %g",
         sem::f32_from_bits(d950[lane][vgpr]));
   regs.a[3][0] = 0x4040407Fu;  // 0x7F: 240 (FNUZ) vs NaN (OCP e4m3)
   sem::mfma(sem::Arch::gfx942, desc_of(op), regs, nullptr, d942);
   sem::mfma(sem::Arch::gfx950, desc_of(op), regs, nullptr, d950);
-  CHECK(sem::f32_from_bits(d942[lane][vgpr]) == 31.0f * 0.5f + 240.0f * 0.5f, "gfx942: 0x7F is 240, got %g",
+  HF_CHECK(sem::f32_from_bits(d942[lane][vgpr]) == 31.0f * 0.5f + 240.0f * 0.5f, "gfx942: 0x7F is 240, got %g",
         sem::f32_from_bits(d942[lane][vgpr]));
-  CHECK(std::isnan(sem::f32_from_bits(d950[lane][vgpr])), "gfx950: 0x7F is NaN in e4m3");
+  HF_CHECK(std::isnan(sem::f32_from_bits(d950[lane][vgpr])), "gfx950: 0x7F is NaN in e4m3");
 }
 
 // Split-16 vs contiguous: the same 32 bytes per lane mean different k for FP8 (split-16) and FP4 (contiguous);
@@ -233,7 +233,7 @@ static void test_split16_vs_contiguous() {
   spec::put(regs.b[lane], item, 8, 0x48);  // B[16][0] = 4
   uint32_t d[64][16];
   sem::mfma(sem::Arch::gfx950, desc_of(fp8), regs, nullptr, d);
-  CHECK(sem::f32_from_bits(d[0][0]) == 2.0f, "FP8 split-16: lane 0 item 16 is k=64 (D[0][0]=2), got %g",
+  HF_CHECK(sem::f32_from_bits(d[0][0]) == 2.0f, "FP8 split-16: lane 0 item 16 is k=64 (D[0][0]=2), got %g",
         sem::f32_from_bits(d[0][0]));
   // A as FP4 (contiguous): lane 0 nibble 16 (VGPR 2, nibble 0) is k = 16.
   spec::Op mixed{"mfma_scale_f32_16x16x128_f8f6f4", 16, 128, spec::FP4, spec::FP8, true, true};
@@ -241,7 +241,7 @@ static void test_split16_vs_contiguous() {
   r2.a[0][2] = 0x2;  // FP4 1.0 at item 16
   std::memcpy(r2.b, regs.b, sizeof r2.b);
   sem::mfma(sem::Arch::gfx950, desc_of(mixed), r2, nullptr, d);
-  CHECK(sem::f32_from_bits(d[0][0]) == 4.0f, "FP4 contiguous: lane 0 item 16 is k=16 (D[0][0]=4), got %g",
+  HF_CHECK(sem::f32_from_bits(d[0][0]) == 4.0f, "FP4 contiguous: lane 0 item 16 is k=16 (D[0][0]=4), got %g",
         sem::f32_from_bits(d[0][0]));
 }
 
@@ -262,7 +262,7 @@ static void test_scales() {
     s.unscaled = false;
     uint32_t d[64][16];
     sem::mfma(sem::Arch::gfx950, desc_of(op), regs, &s, d);
-    CHECK(sem::f32_from_bits(d[17][2]) == 128.0f, "opsel %d: D = 128 x 2 x 0.5 = 128, got %g", opsel,
+    HF_CHECK(sem::f32_from_bits(d[17][2]) == 128.0f, "opsel %d: D = 128 x 2 x 0.5 = 128, got %g", opsel,
           sem::f32_from_bits(d[17][2]));
   }
   // Scale of lane 16+3 (row 3, block 1) only: A rows 3 gets ×4 on k 32..63 → D[3][*] = 96 + 32·4 = 224.
@@ -273,18 +273,18 @@ static void test_scales() {
   sem::mfma(sem::Arch::gfx950, desc_of(op), regs, &s, d);
   int lane, vgpr;
   spec::where_cd(16, 3, 5, lane, vgpr);
-  CHECK(sem::f32_from_bits(d[lane][vgpr]) == 224.0f, "A scale of lane 19 = row 3, k-block 1: got %g",
+  HF_CHECK(sem::f32_from_bits(d[lane][vgpr]) == 224.0f, "A scale of lane 19 = row 3, k-block 1: got %g",
         sem::f32_from_bits(d[lane][vgpr]));
   spec::where_cd(16, 4, 5, lane, vgpr);
-  CHECK(sem::f32_from_bits(d[lane][vgpr]) == 128.0f, "row 4 unscaled: got %g", sem::f32_from_bits(d[lane][vgpr]));
+  HF_CHECK(sem::f32_from_bits(d[lane][vgpr]) == 128.0f, "row 4 unscaled: got %g", sem::f32_from_bits(d[lane][vgpr]));
   // §6.4: scale registers 0 decoded at run time mean 2^-127 each; the compile-time-zero fold means 1.0.
   for (int L = 0; L < 64; ++L) s.a[L] = s.b[L] = 0;
   sem::mfma(sem::Arch::gfx950, desc_of(op), regs, &s, d);
-  CHECK(sem::f32_from_bits(d[0][0]) == 0.0f, "runtime zero scales: 128 x 2^-254 underflows to 0, got %g",
+  HF_CHECK(sem::f32_from_bits(d[0][0]) == 0.0f, "runtime zero scales: 128 x 2^-254 underflows to 0, got %g",
         sem::f32_from_bits(d[0][0]));
   s.unscaled = true;
   sem::mfma(sem::Arch::gfx950, desc_of(op), regs, &s, d);
-  CHECK(sem::f32_from_bits(d[0][0]) == 128.0f, "constant-zero fold: unscaled, 128, got %g",
+  HF_CHECK(sem::f32_from_bits(d[0][0]) == 128.0f, "constant-zero fold: unscaled, 128, got %g",
         sem::f32_from_bits(d[0][0]));
   // 0xFF scale is NaN.
   s.unscaled = false;
@@ -292,7 +292,7 @@ static void test_scales() {
   s.b[5] = 0xFF;  // column 5, block 0
   sem::mfma(sem::Arch::gfx950, desc_of(op), regs, &s, d);
   spec::where_cd(16, 0, 5, lane, vgpr);
-  CHECK(std::isnan(sem::f32_from_bits(d[lane][vgpr])), "NaN scale 0xFF gives NaN in column 5");
+  HF_CHECK(std::isnan(sem::f32_from_bits(d[lane][vgpr])), "NaN scale 0xFF gives NaN in column 5");
 }
 
 // i8: each product sign-extended, sum wraps modulo 2^32 (§2.5).
@@ -308,7 +308,7 @@ static void test_i8_wrap() {
   for (sem::Arch arch : {sem::Arch::gfx942, sem::Arch::gfx950}) {
     sem::mfma(arch, desc_of(op), regs, nullptr, d);
     const uint32_t want = uint32_t(0x7FFFFFFFu + 32u * 16384u);  // wraps past INT32_MAX
-    CHECK(d[0][0] == want && d[63][3] == want, "gfx%d i8 wrap: got %08x want %08x", int(arch), d[0][0], want);
+    HF_CHECK(d[0][0] == want && d[63][3] == want, "gfx%d i8 wrap: got %08x want %08x", int(arch), d[0][0], want);
   }
 }
 
@@ -336,10 +336,10 @@ static void test_arith_models() {
   regs.c[lane][vgpr] = sem::f32_bits(0x1p-24f);
   uint32_t d[64][16];
   sem::mfma(sem::Arch::gfx950, desc_of(op), regs, nullptr, d);
-  CHECK(sem::f32_from_bits(d[lane][vgpr]) == 1.0f + 0x1p-23f, "gfx950 exact policy: 1 + 2^-23, got %a",
+  HF_CHECK(sem::f32_from_bits(d[lane][vgpr]) == 1.0f + 0x1p-23f, "gfx950 exact policy: 1 + 2^-23, got %a",
         sem::f32_from_bits(d[lane][vgpr]));
   sem::mfma(sem::Arch::gfx942, desc_of(op), regs, nullptr, d);
-  CHECK(sem::f32_from_bits(d[lane][vgpr]) == 1.0f, "gfx942 §7.2: product 2^-26 truncated, tie to even: 1, got %a",
+  HF_CHECK(sem::f32_from_bits(d[lane][vgpr]) == 1.0f, "gfx942 §7.2: product 2^-26 truncated, tie to even: 1, got %a",
         sem::f32_from_bits(d[lane][vgpr]));
 }
 
@@ -351,5 +351,5 @@ int main() {
   test_scales();
   test_i8_wrap();
   test_arith_models();
-  return check_summary();
+  return hf::test::summary();
 }

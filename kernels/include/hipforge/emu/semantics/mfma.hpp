@@ -12,6 +12,9 @@
 #include "hipforge/emu/semantics/exact_sum.hpp"
 #include "hipforge/emu/semantics/formats.hpp"
 
+// Semantics are not kernel memory traffic: keep the checkers' instrumentation (-fsanitize-coverage) out of them.
+#pragma clang attribute push(__attribute__((no_sanitize("coverage"))), apply_to = function)
+
 namespace hf::emu::sem {
 
 constexpr int kWave = 64;
@@ -287,3 +290,5 @@ inline void mfma(Arch arch, const MfmaDesc& d, const MfmaRegs& in, const MfmaSca
 }
 
 }  // namespace hf::emu::sem
+
+#pragma clang attribute pop
