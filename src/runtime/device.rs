@@ -118,6 +118,14 @@ impl Device {
         }
     }
 
+    /// The HIP backend, if this is a HIP device.
+    pub(crate) fn hip_backend(&self) -> Option<&HipBackend> {
+        match &self.inner.backend {
+            Backend::Hip(h) => Some(h),
+            Backend::Emu(_) => None,
+        }
+    }
+
     /// True for the CPU emulator.
     pub fn is_emulator(&self) -> bool {
         matches!(self.inner.backend, Backend::Emu(_))

@@ -121,7 +121,7 @@ impl HipBackend {
     }
 
     /// Makes this device current on the calling thread (HIP's current device is per thread) and returns the table.
-    fn ctx(&self) -> Result<&hip_sys::HipLib> {
+    pub(crate) fn ctx(&self) -> Result<&hip_sys::HipLib> {
         let lib = self.rt.raw();
         self.rt
             .check("hipSetDevice", unsafe { lib.hipSetDevice(self.ordinal)? })?;

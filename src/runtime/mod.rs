@@ -21,6 +21,7 @@ mod device;
 mod emu;
 mod hip;
 mod hip_runtime;
+pub mod hipblaslt;
 mod launch;
 mod repr;
 mod stream;

@@ -30,6 +30,11 @@ impl Stream {
         Ok(Stream { dev: dev.clone(), raw })
     }
 
+    /// The backend handle (`hipStream_t` as an integer on HIP; 0 on the emulator).
+    pub(crate) fn raw(&self) -> RawStream {
+        self.raw
+    }
+
     /// The stream's device.
     pub fn device(&self) -> &Device {
         &self.dev

@@ -59,7 +59,7 @@ fn hip_section() {
 }
 
 fn hipblaslt_section() {
-    match hip_sys::loader::HIPBLASLT.load() {
+    match hipforge::runtime::hipblaslt::HipBlasLtLibrary::global() {
         Ok(lib) => println!("hipBLASLt: {}", lib.path()),
         Err(e) => println!("hipBLASLt: {e}"),
     }
