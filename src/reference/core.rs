@@ -17,17 +17,17 @@ use gemm::Parallelism;
 
 /// A read-only strided view of an f64 matrix: element `(r, c)` at `data[r·row_stride + c·col_stride]`.
 #[derive(Clone, Copy)]
-pub(crate) struct MatRef<'a> {
-    pub data: &'a [f64],
+pub(crate) struct MatRef<'a, T = f64> {
+    pub data: &'a [T],
     pub rows: usize,
     pub cols: usize,
     pub row_stride: usize,
     pub col_stride: usize,
 }
 
-impl<'a> MatRef<'a> {
+impl<'a, T> MatRef<'a, T> {
     /// A packed row-major `rows×cols` view.
-    pub fn row_major(data: &'a [f64], rows: usize, cols: usize) -> Self {
+    pub fn row_major(data: &'a [T], rows: usize, cols: usize) -> Self {
         MatRef {
             data,
             rows,
@@ -65,11 +65,12 @@ pub(crate) fn threads() -> usize {
     std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1)
 }
 
-/// `out = a · b`, with `out` packed row-major `a.rows × b.cols`. Threads over all cores when `parallel`.
+/// `out = a · b`, with `out` packed row-major `a.rows × b.cols`, in f64 (values) or f32 (only for magnitude
+/// bounds, see the GEMM reference). Threads over all cores when `parallel`.
 ///
 /// Panics (an internal bug, never reachable from validated public input) when shapes disagree or a view
 /// reaches outside its slice: the unsafe call below relies on both.
-pub(crate) fn matmul(a: MatRef<'_>, b: MatRef<'_>, out: &mut [f64], parallel: bool) {
+pub(crate) fn matmul<T: Float>(a: MatRef<'_, T>, b: MatRef<'_, T>, out: &mut [T], parallel: bool) {
     let (m, k, n) = (a.rows, a.cols, b.cols);
     assert_eq!(b.rows, k, "inner dimensions differ");
     assert!(out.len() >= m * n, "output too small");
@@ -78,7 +79,7 @@ pub(crate) fn matmul(a: MatRef<'_>, b: MatRef<'_>, out: &mut [f64], parallel: bo
         return;
     }
     if k == 0 {
-        out[..m * n].fill(0.0);
+        out[..m * n].fill(T::ZERO);
         return;
     }
     let parallelism = if parallel && threads() > 1 {
@@ -103,14 +104,71 @@ pub(crate) fn matmul(a: MatRef<'_>, b: MatRef<'_>, out: &mut [f64], parallel: bo
             b.data.as_ptr(),
             b.col_stride as isize,
             b.row_stride as isize,
-            0.0,
-            1.0,
+            T::ZERO,
+            T::ONE,
             false,
             false,
             false,
             parallelism,
         );
     }
+}
+
+/// The element types the core multiplies (the `gemm` crate dispatches on the type).
+pub(crate) trait Float: Copy + Send + Sync + 'static {
+    const ZERO: Self;
+    const ONE: Self;
+}
+impl Float for f64 {
+    const ZERO: Self = 0.0;
+    const ONE: Self = 1.0;
+}
+impl Float for f32 {
+    const ZERO: Self = 0.0;
+    const ONE: Self = 1.0;
+}
+
+/// Below this many elements, element-wise passes run on the calling thread (spawning costs more).
+const PAR_MIN_ELEMENTS: usize = 1 << 16;
+
+/// Calls `f(row, a_row, b_row)` for every row of two equally shaped row-major buffers with `row_len` columns,
+/// rows split over all cores. (Element-wise passes — dequantization, epilogues — would otherwise run on one core
+/// while the GEMM core uses all of them.)
+pub(crate) fn par_rows2<T: Send, U: Send>(
+    a: &mut [T],
+    b: &mut [U],
+    row_len: usize,
+    f: impl Fn(usize, &mut [T], &mut [U]) + Sync,
+) {
+    let rows = if row_len == 0 { 0 } else { a.len() / row_len };
+    assert_eq!(b.len(), a.len(), "buffers differ in length");
+    if rows == 0 {
+        return;
+    }
+    let t = threads();
+    if t == 1 || a.len() < PAR_MIN_ELEMENTS {
+        for (r, (x, y)) in a.chunks_mut(row_len).zip(b.chunks_mut(row_len)).enumerate() {
+            f(r, x, y);
+        }
+        return;
+    }
+    let per = rows.div_ceil(t);
+    let f = &f;
+    std::thread::scope(|scope| {
+        for (c, (xa, xb)) in a.chunks_mut(per * row_len).zip(b.chunks_mut(per * row_len)).enumerate() {
+            scope.spawn(move || {
+                for (r, (x, y)) in xa.chunks_mut(row_len).zip(xb.chunks_mut(row_len)).enumerate() {
+                    f(c * per + r, x, y);
+                }
+            });
+        }
+    });
+}
+
+/// [`par_rows2`] for one buffer.
+pub(crate) fn par_rows<T: Send>(a: &mut [T], row_len: usize, f: impl Fn(usize, &mut [T]) + Sync) {
+    let mut unit = vec![(); a.len()];
+    par_rows2(a, &mut unit, row_len, |r, x, _| f(r, x));
 }
 
 #[cfg(test)]

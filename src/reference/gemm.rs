@@ -8,7 +8,7 @@
 //! which is then reduced modulo 2³² to the i32 the MFMA accumulator holds; scales and the float epilogue act on
 //! that wrapped integer.
 
-use super::core::{matmul, MatRef};
+use super::core::{matmul, par_rows, par_rows2, MatRef};
 use super::math::activate;
 use crate::dtype::{DType, Element};
 use crate::error::{Error, Result};
@@ -191,40 +191,43 @@ pub fn gemm<A: Element, B: Element, C: Element, S: Element>(
     let scale = |buf: &[S], idx: &ScaleIndex, b: usize, x: usize, p: usize| buf[idx.index(b, x, p)].to_f64();
 
     let mut qa = vec![0.0f64; m * k];
-    let mut qbt = vec![0.0f64; n * k]; // Bᵀ, row-major n×k: both operands K-contiguous.
+    let mut qb = vec![0.0f64; k * n]; // row-major k×n
     let mut acc = vec![0.0f64; m * n];
     let mut mag = vec![0.0f64; m * n];
     for b in 0..spec.batch {
-        for i in 0..m {
-            for p in 0..k {
-                let mut x = inputs.a[spec.a.offset(b, i, p)].to_f64();
-                if fold_scales {
-                    x *= scale(inputs.scale_a, &sa, b, i, p);
-                }
-                qa[i * k + p] = x;
+        par_rows(&mut qa, k, |i, row| {
+            for (p, q) in row.iter_mut().enumerate() {
+                let x = inputs.a[spec.a.offset(b, i, p)].to_f64();
+                *q = if fold_scales {
+                    x * scale(inputs.scale_a, &sa, b, i, p)
+                } else {
+                    x
+                };
             }
-        }
-        for j in 0..n {
-            for p in 0..k {
-                let mut x = inputs.b[spec.b.offset(b, p, j)].to_f64();
-                if fold_scales {
-                    x *= scale(inputs.scale_b, &sb, b, j, p);
-                }
-                qbt[j * k + p] = x;
+        });
+        par_rows(&mut qb, n, |p, row| {
+            for (j, q) in row.iter_mut().enumerate() {
+                let x = inputs.b[spec.b.offset(b, p, j)].to_f64();
+                *q = if fold_scales {
+                    x * scale(inputs.scale_b, &sb, b, j, p)
+                } else {
+                    x
+                };
             }
-        }
-        let a_view = MatRef::row_major(&qa, m, k);
-        matmul(a_view, MatRef::row_major(&qbt, n, k).t(), &mut acc, true);
-        qa.iter_mut().for_each(|x| *x = x.abs());
-        qbt.iter_mut().for_each(|x| *x = x.abs());
+        });
         matmul(
             MatRef::row_major(&qa, m, k),
-            MatRef::row_major(&qbt, n, k).t(),
-            &mut mag,
+            MatRef::row_major(&qb, k, n),
+            &mut acc,
             true,
         );
+        if !int8 {
+            // INT8 needs no magnitudes from the core: its sum is exact (the magnitude is |wrapped sum|).
+            magnitudes_into(&qa, &qb, m, k, n, &mut mag);
+        }
 
-        for i in 0..m {
+        let out = b * m * n..(b + 1) * m * n;
+        par_rows2(&mut values[out.clone()], &mut magnitudes[out], n, |i, vals, mags| {
             for j in 0..n {
                 let c = if spec.beta != 0.0 {
                     inputs.c[spec.c.offset(b, i, j)].to_f64()
@@ -242,16 +245,69 @@ pub fn gemm<A: Element, B: Element, C: Element, S: Element>(
                         s_mag *= f.abs();
                     }
                 }
-                let o = (b * m + i) * n + j;
-                (values[o], magnitudes[o]) = epilogue(spec, s, s_mag, c, inputs.bias.get(j).copied());
+                (vals[j], mags[j]) = epilogue(spec, s, s_mag, c, inputs.bias.get(j).copied());
             }
-        }
+        });
     }
     Ok(Expected {
         values,
         magnitudes,
         depth: k,
     })
+}
+
+/// `mag = |qa|·|qb|`, an upper bound on every Σ|terms|.
+///
+/// Computed in f32 — twice the core's f64 speed, and a bound needs no more — then widened so it stays an upper
+/// bound: the stored inputs are exact in f32 (f32 scale products round by ≤ 2⁻²⁴), and a sum of K non-negative
+/// f32 terms is at least (1 − γ_K) times the exact one, so multiplying by 1 + (K + 4)·2⁻²³ covers both with room
+/// to spare. That argument needs every product to be a normal f32 and no sum to overflow: inputs outside
+/// [2⁻⁶⁰, 2⁶⁰] (extreme scales, NaN, Inf) or an overflowing sum send the work to the f64 core instead.
+fn magnitudes_into(qa: &[f64], qb: &[f64], m: usize, k: usize, n: usize, mag: &mut [f64]) {
+    let in_range = |x: &f64| *x == 0.0 || (2f64.powi(-60)..=2f64.powi(60)).contains(&x.abs());
+    if !(qa.iter().all(in_range) && qb.iter().all(in_range)) {
+        let abs64 = |src: &[f64]| src.iter().map(|x| x.abs()).collect::<Vec<_>>();
+        matmul(
+            MatRef::row_major(&abs64(qa), m, k),
+            MatRef::row_major(&abs64(qb), k, n),
+            mag,
+            true,
+        );
+        return;
+    }
+    let abs32 = |src: &[f64], row_len: usize| {
+        let mut dst = vec![0.0f32; src.len()];
+        par_rows(&mut dst, row_len.max(1), |r, row| {
+            for (x, y) in row.iter_mut().zip(&src[r * row_len..]) {
+                *x = y.abs() as f32;
+            }
+        });
+        dst
+    };
+    let (a32, b32) = (abs32(qa, k), abs32(qb, n));
+    let mut m32 = vec![0.0f32; m * n];
+    matmul(
+        MatRef::row_major(&a32, m, k),
+        MatRef::row_major(&b32, k, n),
+        &mut m32,
+        true,
+    );
+    let widen = 1.0 + (k as f64 + 4.0) * 2f64.powi(-23);
+    if m32.iter().all(|x| x.is_finite()) {
+        par_rows2(mag, &mut m32, n.max(1), |_, dst, src| {
+            for (d, s) in dst.iter_mut().zip(src.iter()) {
+                *d = *s as f64 * widen;
+            }
+        });
+    } else {
+        let abs64 = |src: &[f64]| src.iter().map(|x| x.abs()).collect::<Vec<_>>();
+        matmul(
+            MatRef::row_major(&abs64(qa), m, k),
+            MatRef::row_major(&abs64(qb), k, n),
+            mag,
+            true,
+        );
+    }
 }
 
 /// The epilogue of one element: `(value, magnitude)` from the accumulated sum and its magnitude.
