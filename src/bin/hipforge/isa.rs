@@ -2,6 +2,8 @@
 
 use hipforge::isa::{self, KernelReport};
 use hipforge::kernels;
+use std::fmt::Write as _;
+use std::io::Write as _;
 
 /// Runs the subcommand; returns the process exit code.
 pub fn run(args: &[String]) -> i32 {
@@ -36,24 +38,31 @@ pub fn run(args: &[String]) -> i32 {
             }
         }
     }
-    if json {
+    let text = if json {
         let objs: Vec<String> = reports.iter().map(|r| format!("  {}", r.to_json())).collect();
-        println!("[\n{}\n]", objs.join(",\n"));
+        format!("[\n{}\n]\n", objs.join(",\n"))
     } else {
-        print_table(&reports);
-    }
+        table(&reports)
+    };
+    // A closed pipe (`hipforge isa | head`) is not an error worth a panic.
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
     i32::from(failed)
 }
 
-fn print_table(reports: &[KernelReport]) {
-    println!("compiler: {}", kernels::GPU_COMPILER);
+fn table(reports: &[KernelReport]) -> String {
+    let mut out = String::new();
+    let o = &mut out;
+    let _ = writeln!(o, "compiler: {}", kernels::GPU_COMPILER);
     if !kernels::GPU_BUILD_NOTE.is_empty() {
-        println!("note: {}", kernels::GPU_BUILD_NOTE);
+        let _ = writeln!(o, "note: {}", kernels::GPU_BUILD_NOTE);
     }
-    println!("occupancy is modeled from registers and static LDS (waves per SIMD), not measured");
-    println!();
+    let _ = writeln!(
+        o,
+        "occupancy is modeled from registers and static LDS (waves per SIMD), not measured\n"
+    );
     let width = reports.iter().map(|r| r.kernel.len()).max().unwrap_or(6).max(6);
-    println!(
+    let _ = writeln!(
+        o,
         "{:<width$}  {:<7} {:>5} {:>5} {:>5} {:>5} {:>7} {:>7} {:>9} {:>6} {:>9}  matrix instructions",
         "kernel", "arch", "vgpr", "agpr", "v+a", "sgpr", "lds", "scratch", "occupancy", "insns", "main loop"
     );
@@ -73,7 +82,8 @@ fn print_table(reports: &[KernelReport]) {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        println!(
+        let _ = writeln!(
+            o,
             "{:<width$}  {:<7} {:>5} {:>5} {:>5} {:>5} {:>7} {:>7} {:>9} {:>6} {:>9}  {}",
             r.kernel,
             r.arch,
@@ -89,4 +99,5 @@ fn print_table(reports: &[KernelReport]) {
             hist
         );
     }
+    out
 }
