@@ -1,20 +1,314 @@
-//! Host emulator build (work in progress, issue 4).
+//! Host emulator build (docs/kernel-abi.md §3, docs/emulator.md).
+//!
+//! For each arch A in {942, 950}: every `kernels/**/*.hip` (as C++) and `kernels/emu/*.cpp` is compiled with the
+//! emulator's flags (`-DHIPFORGE_EMULATOR -DHIPFORGE_EMU_ARCH=A`, `-fsanitize-coverage=...` for the checkers),
+//! `ld.lld -r` merges them into one object, and `llvm-objcopy --keep-global-symbol` leaves only
+//! `hf_emu_gfxA_{malloc,free,launch}` global, so the two archs' inline functions and templates (which differ by
+//! `__gfx9xx__`) never meet at link time. Both objects go into `libhipforge_emu.a`, linked into the crate with
+//! libstdc++.
+//!
+//! Host compiler: `HIPFORGE_HOST_CLANG`, then `clang++-22` .. `clang++-18` on `PATH`; the linker, objcopy and ar
+//! of the same version (or unversioned). Without them: one `cargo:warning`, `EMULATOR_ARCHS` is empty, the crate
+//! still builds. A kernel source that fails to compile does not stop the build: the arch is built without it and the
+//! message lands in `EMULATOR_BUILD_ERRORS`. Objects are cached in `OUT_DIR` and rebuilt only when their source, a
+//! header under `kernels/include` or `kernels/emu`, the compiler or the flags change.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Mutex;
+use std::time::SystemTime;
+
+use super::scan::Source;
+
+const ARCHS: &[&str] = &["942", "950"];
+/// The flags of the emulator contract (design.md) plus optimization and the checkers' instrumentation.
+const FLAGS: &[&str] = &[
+    "-std=c++20",
+    "-O2",
+    "-g0",
+    "-fPIC",
+    "-fsanitize-coverage=func,trace-loads,trace-stores",
+    "-DHIPFORGE_EMULATOR",
+];
 
 pub struct EmuBuild {
     pub archs: Vec<String>,
+    /// (arch, source, compiler message) for every source that failed to compile.
+    pub errors: Vec<(String, String, String)>,
+    pub note: String,
 }
 
 impl EmuBuild {
     pub fn table_rust(&self) -> String {
-        format!(
-            "/// Archs the host emulator was built for.\npub static EMULATOR_ARCHS: &[&str] = &{:?};\n",
-            self.archs
-        )
+        let mut s = format!(
+            "/// Archs the host emulator was built for.\npub static EMULATOR_ARCHS: &[&str] = &{:?};\n\
+             /// Why the emulator is absent or incomplete, when it is (empty otherwise).\n\
+             pub static EMULATOR_BUILD_NOTE: &str = {:?};\n\
+             /// `(arch, source, compiler message)` for every kernel source the emulator build could not compile.\n\
+             pub static EMULATOR_BUILD_ERRORS: &[(&str, &str, &str)] = &[\n",
+            self.archs, self.note
+        );
+        for (a, src, msg) in &self.errors {
+            s.push_str(&format!("    ({a:?}, {src:?}, {msg:?}),\n"));
+        }
+        s.push_str("];\n");
+        s
     }
 }
 
-pub fn build(_root: &Path, _sources: &[super::scan::Source], _out: &Path) -> EmuBuild {
-    EmuBuild { archs: Vec::new() }
+/// The host toolchain: compiler, relocatable linker, objcopy, archiver.
+struct Tools {
+    clang: PathBuf,
+    lld: PathBuf,
+    objcopy: PathBuf,
+    ar: PathBuf,
+    version: String,
+}
+
+pub fn build(root: &Path, sources: &[Source], out: &Path) -> EmuBuild {
+    println!("cargo:rerun-if-env-changed=HIPFORGE_HOST_CLANG");
+    let tools = match find_tools() {
+        Ok(t) => t,
+        Err(why) => {
+            let note = format!("host emulator not built: {why}");
+            println!("cargo:warning={note}");
+            return EmuBuild { archs: Vec::new(), errors: Vec::new(), note };
+        }
+    };
+    let include = root.join("kernels/include");
+    let emu_dir = root.join("kernels/emu");
+    let mut runtime: Vec<PathBuf> = list(&emu_dir, "cpp");
+    runtime.sort();
+    // Any header change rebuilds everything (they are all included by every TU, or may be).
+    let mut headers = Vec::new();
+    walk(&include, &mut headers);
+    headers.extend(list(&emu_dir, "hpp"));
+    let newest_header = headers.iter().filter_map(|h| mtime(h)).max();
+
+    let work = out.join("emu");
+    std::fs::create_dir_all(&work).unwrap();
+    let mut archs = Vec::new();
+    let mut errors = Vec::new();
+    let mut notes = Vec::new();
+    let mut merged = Vec::new();
+    for arch in ARCHS {
+        let dir = work.join(format!("gfx{arch}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        // A changed compiler or flag set invalidates the cache.
+        let stamp = format!("{}\n{}\n{:?}\n", tools.clang.display(), tools.version, FLAGS);
+        let stamp_path = dir.join("stamp");
+        let fresh = std::fs::read_to_string(&stamp_path).ok().as_deref() == Some(stamp.as_str());
+        let mut jobs: Vec<(PathBuf, String, PathBuf, bool)> = Vec::new(); // (source, label, object, is_runtime)
+        for src in sources {
+            let obj = dir.join(format!("k_{}.o", src.rel.replace(['/', '.'], "_")));
+            jobs.push((src.path.clone(), src.rel.clone(), obj, false));
+        }
+        for r in &runtime {
+            let name = r.file_name().unwrap().to_string_lossy().to_string();
+            jobs.push((r.clone(), format!("emu/{name}"), dir.join(format!("rt_{}.o", name.replace('.', "_"))), true));
+        }
+        let results = Mutex::new(Vec::new());
+        let next = Mutex::new(0usize);
+        let threads = std::env::var("NUM_JOBS").ok().and_then(|j| j.parse().ok()).unwrap_or(2usize).clamp(1, 2);
+        std::thread::scope(|s| {
+            for _ in 0..threads {
+                s.spawn(|| loop {
+                    let i = {
+                        let mut n = next.lock().unwrap();
+                        *n += 1;
+                        *n - 1
+                    };
+                    let Some((src, label, obj, _)) = jobs.get(i) else { break };
+                    let up_to_date = fresh
+                        && match (mtime(obj), mtime(src)) {
+                            (Some(o), Some(s)) => o >= s && newest_header.map_or(true, |h| o >= h),
+                            _ => false,
+                        };
+                    let r = if up_to_date { Ok(()) } else { compile(&tools, arch, &include, src, obj) };
+                    results.lock().unwrap().push((i, label.clone(), r));
+                });
+            }
+        });
+        let mut results = results.into_inner().unwrap();
+        results.sort_by_key(|r| r.0);
+        let mut objects = Vec::new();
+        let mut runtime_ok = true;
+        for (i, label, r) in results {
+            match r {
+                Ok(()) => objects.push(jobs[i].2.clone()),
+                Err(msg) => {
+                    if jobs[i].3 {
+                        runtime_ok = false;
+                    }
+                    println!("cargo:warning=emulator gfx{arch}: {label} failed to compile: {}", first_error(&msg));
+                    errors.push((format!("gfx{arch}"), label, msg));
+                }
+            }
+        }
+        if !runtime_ok {
+            notes.push(format!("gfx{arch}: the emulator runtime failed to compile"));
+            continue;
+        }
+        std::fs::write(&stamp_path, &stamp).unwrap();
+        match link_arch(&tools, arch, &objects, &dir) {
+            Ok(o) => {
+                merged.push(o);
+                archs.push(format!("gfx{arch}"));
+            }
+            Err(e) => {
+                println!("cargo:warning=emulator gfx{arch}: {e}");
+                notes.push(format!("gfx{arch}: {e}"));
+            }
+        }
+    }
+    if !merged.is_empty() {
+        let lib = work.join("libhipforge_emu.a");
+        let _ = std::fs::remove_file(&lib);
+        let mut cmd = Command::new(&tools.ar);
+        cmd.arg("crs").arg(&lib).args(&merged);
+        match run(&mut cmd) {
+            Ok(()) => {
+                println!("cargo:rustc-link-search=native={}", work.display());
+                println!("cargo:rustc-link-lib=static=hipforge_emu");
+                println!("cargo:rustc-link-lib=dylib=stdc++");
+            }
+            Err(e) => {
+                println!("cargo:warning=emulator: archiving failed: {e}");
+                notes.push(format!("archiving failed: {e}"));
+                archs.clear();
+            }
+        }
+    }
+    if !errors.is_empty() {
+        notes.push(format!("{} source(s) failed to compile (see EMULATOR_BUILD_ERRORS)", errors.len()));
+    }
+    EmuBuild { archs, errors, note: notes.join("; ") }
+}
+
+fn compile(tools: &Tools, arch: &str, include: &Path, src: &Path, obj: &Path) -> Result<(), String> {
+    let mut cmd = Command::new(&tools.clang);
+    cmd.arg("-x").arg("c++").args(FLAGS).arg(format!("-DHIPFORGE_EMU_ARCH={arch}")).arg("-I").arg(include);
+    cmd.arg("-c").arg(src).arg("-o").arg(obj);
+    let r = run(&mut cmd);
+    if r.is_err() {
+        let _ = std::fs::remove_file(obj);
+    }
+    r
+}
+
+/// `ld.lld -r` the objects into one, then keep only the arch's C ABI global.
+fn link_arch(tools: &Tools, arch: &str, objects: &[PathBuf], dir: &Path) -> Result<PathBuf, String> {
+    let merged = dir.join(format!("hf_emu_gfx{arch}.o"));
+    let mut ld = Command::new(&tools.lld);
+    ld.arg("-r").arg("-o").arg(&merged).args(objects);
+    run(&mut ld).map_err(|e| format!("ld.lld -r failed: {e}"))?;
+    let mut oc = Command::new(&tools.objcopy);
+    for f in ["malloc", "free", "launch"] {
+        oc.arg(format!("--keep-global-symbol=hf_emu_gfx{arch}_{f}"));
+    }
+    oc.arg(&merged);
+    run(&mut oc).map_err(|e| format!("objcopy failed: {e}"))?;
+    Ok(merged)
+}
+
+fn find_tools() -> Result<Tools, String> {
+    let mut candidates: Vec<(PathBuf, Option<u32>)> = Vec::new();
+    if let Some(c) = std::env::var_os("HIPFORGE_HOST_CLANG") {
+        let p = PathBuf::from(c);
+        let v = p.file_name().and_then(|n| n.to_str()).and_then(|n| n.rsplit('-').next()?.parse().ok());
+        candidates.push((p, v));
+    }
+    for v in (18..=22).rev() {
+        candidates.push((PathBuf::from(format!("clang++-{v}")), Some(v)));
+    }
+    let mut tried = Vec::new();
+    for (clang, v) in candidates {
+        let Some(path) = which(&clang) else {
+            tried.push(format!("{} (not found)", clang.display()));
+            continue;
+        };
+        let Ok(o) = Command::new(&path).arg("--version").output() else {
+            tried.push(format!("{} (does not run)", path.display()));
+            continue;
+        };
+        let version = String::from_utf8_lossy(&o.stdout).lines().next().unwrap_or("").to_string();
+        let tool = |names: &[String]| names.iter().find_map(|n| which(Path::new(n)));
+        let suffixed = |base: &str| -> Vec<String> {
+            let mut n = Vec::new();
+            if let Some(v) = v {
+                n.push(format!("{base}-{v}"));
+            }
+            n.push(base.to_string());
+            n
+        };
+        let lld = tool(&suffixed("ld.lld"));
+        let objcopy = tool(&suffixed("llvm-objcopy")).or_else(|| tool(&["objcopy".to_string()]));
+        let ar = tool(&suffixed("llvm-ar")).or_else(|| tool(&["ar".to_string()]));
+        match (lld, objcopy, ar) {
+            (Some(lld), Some(objcopy), Some(ar)) => {
+                for t in [&path, &lld, &objcopy, &ar] {
+                    println!("cargo:rerun-if-changed={}", t.display());
+                }
+                return Ok(Tools { clang: path, lld, objcopy, ar, version });
+            }
+            (lld, objcopy, _) => tried.push(format!(
+                "{} found but {} missing",
+                path.display(),
+                if lld.is_none() {
+                    "ld.lld"
+                } else if objcopy.is_none() {
+                    "llvm-objcopy/objcopy"
+                } else {
+                    "llvm-ar/ar"
+                }
+            )),
+        }
+    }
+    Err(format!("no host clang++ with ld.lld, objcopy and ar: tried {}", tried.join(", ")))
+}
+
+fn run(cmd: &mut Command) -> Result<(), String> {
+    match cmd.output() {
+        Ok(o) if o.status.success() => Ok(()),
+        Ok(o) => Err(format!(
+            "{:?} exited with {}: {}{}",
+            cmd.get_program(),
+            o.status,
+            String::from_utf8_lossy(&o.stderr),
+            String::from_utf8_lossy(&o.stdout)
+        )),
+        Err(e) => Err(format!("{:?} could not run: {e}", cmd.get_program())),
+    }
+}
+
+fn first_error(msg: &str) -> String {
+    msg.lines().find(|l| l.contains("error")).unwrap_or(msg.lines().next().unwrap_or("")).chars().take(300).collect()
+}
+
+fn which(p: &Path) -> Option<PathBuf> {
+    if p.components().count() > 1 {
+        return p.is_file().then(|| p.to_path_buf());
+    }
+    std::env::var_os("PATH")?.to_str()?.split(':').map(|d| Path::new(d).join(p)).find(|c| c.is_file())
+}
+
+fn mtime(p: &Path) -> Option<SystemTime> {
+    std::fs::metadata(p).ok()?.modified().ok()
+}
+
+fn list(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let Ok(rd) = std::fs::read_dir(dir) else { return Vec::new() };
+    rd.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == ext)).collect()
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>) {
+    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            walk(&p, files);
+        } else {
+            files.push(p);
+        }
+    }
 }

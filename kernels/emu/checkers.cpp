@@ -106,11 +106,14 @@ void report_global_oob(Lane* lane, uintptr_t a, size_t n, bool is_write) {
       if (a < f->first + f->second)
         where = " (inside a freed " + std::to_string(f->second) + "-byte allocation at " + hex(f->first) + ")";
     }
-    if (where.empty() && before != g_arena.live.end() && a >= before->first)
-      where = " (" + std::to_string(a + n - (before->first + before->second)) + " byte(s) past the end of the " +
-              std::to_string(before->second) + "-byte allocation at " + hex(before->first) + ")";
-    if (where.empty() && next != g_arena.live.end())
-      where = " (" + std::to_string(next->first - a) + " byte(s) before the " + std::to_string(next->second) +
+    // Name the nearer neighbour.
+    uintptr_t past = before != g_arena.live.end() ? a + n - (before->first + before->second) : UINTPTR_MAX;
+    uintptr_t ahead = next != g_arena.live.end() ? next->first - a : UINTPTR_MAX;
+    if (where.empty() && past != UINTPTR_MAX && past <= ahead)
+      where = " (" + std::to_string(past) + " byte(s) past the end of the " + std::to_string(before->second) +
+              "-byte allocation at " + hex(before->first) + ")";
+    else if (where.empty() && ahead != UINTPTR_MAX)
+      where = " (" + std::to_string(ahead) + " byte(s) before the " + std::to_string(next->second) +
               "-byte allocation at " + hex(next->first) + ")";
   }
   record_fault(lane, "global_oob",
