@@ -72,7 +72,11 @@ pub fn build(root: &Path, sources: &[Source], out: &Path) -> EmuBuild {
         Err(why) => {
             let note = format!("host emulator not built: {why}");
             println!("cargo:warning={note}");
-            return EmuBuild { archs: Vec::new(), errors: Vec::new(), note };
+            return EmuBuild {
+                archs: Vec::new(),
+                errors: Vec::new(),
+                note,
+            };
         }
     };
     let include = root.join("kernels/include");
@@ -105,11 +109,20 @@ pub fn build(root: &Path, sources: &[Source], out: &Path) -> EmuBuild {
         }
         for r in &runtime {
             let name = r.file_name().unwrap().to_string_lossy().to_string();
-            jobs.push((r.clone(), format!("emu/{name}"), dir.join(format!("rt_{}.o", name.replace('.', "_"))), true));
+            jobs.push((
+                r.clone(),
+                format!("emu/{name}"),
+                dir.join(format!("rt_{}.o", name.replace('.', "_"))),
+                true,
+            ));
         }
         let results = Mutex::new(Vec::new());
         let next = Mutex::new(0usize);
-        let threads = std::env::var("NUM_JOBS").ok().and_then(|j| j.parse().ok()).unwrap_or(2usize).clamp(1, 2);
+        let threads = std::env::var("NUM_JOBS")
+            .ok()
+            .and_then(|j| j.parse().ok())
+            .unwrap_or(2usize)
+            .clamp(1, 2);
         std::thread::scope(|s| {
             for _ in 0..threads {
                 s.spawn(|| loop {
@@ -124,7 +137,11 @@ pub fn build(root: &Path, sources: &[Source], out: &Path) -> EmuBuild {
                             (Some(o), Some(s)) => o >= s && newest_header.map_or(true, |h| o >= h),
                             _ => false,
                         };
-                    let r = if up_to_date { Ok(()) } else { compile(&tools, arch, &include, src, obj) };
+                    let r = if up_to_date {
+                        Ok(())
+                    } else {
+                        compile(&tools, arch, &include, src, obj)
+                    };
                     results.lock().unwrap().push((i, label.clone(), r));
                 });
             }
@@ -140,7 +157,10 @@ pub fn build(root: &Path, sources: &[Source], out: &Path) -> EmuBuild {
                     if jobs[i].3 {
                         runtime_ok = false;
                     }
-                    println!("cargo:warning=emulator gfx{arch}: {label} failed to compile: {}", first_error(&msg));
+                    println!(
+                        "cargo:warning=emulator gfx{arch}: {label} failed to compile: {}",
+                        first_error(&msg)
+                    );
                     errors.push((format!("gfx{arch}"), label, msg));
                 }
             }
@@ -180,14 +200,26 @@ pub fn build(root: &Path, sources: &[Source], out: &Path) -> EmuBuild {
         }
     }
     if !errors.is_empty() {
-        notes.push(format!("{} source(s) failed to compile (see EMULATOR_BUILD_ERRORS)", errors.len()));
+        notes.push(format!(
+            "{} source(s) failed to compile (see EMULATOR_BUILD_ERRORS)",
+            errors.len()
+        ));
     }
-    EmuBuild { archs, errors, note: notes.join("; ") }
+    EmuBuild {
+        archs,
+        errors,
+        note: notes.join("; "),
+    }
 }
 
 fn compile(tools: &Tools, arch: &str, include: &Path, src: &Path, obj: &Path) -> Result<(), String> {
     let mut cmd = Command::new(&tools.clang);
-    cmd.arg("-x").arg("c++").args(FLAGS).arg(format!("-DHIPFORGE_EMU_ARCH={arch}")).arg("-I").arg(include);
+    cmd.arg("-x")
+        .arg("c++")
+        .args(FLAGS)
+        .arg(format!("-DHIPFORGE_EMU_ARCH={arch}"))
+        .arg("-I")
+        .arg(include);
     cmd.arg("-c").arg(src).arg("-o").arg(obj);
     let r = run(&mut cmd);
     if r.is_err() {
@@ -215,7 +247,10 @@ fn find_tools() -> Result<Tools, String> {
     let mut candidates: Vec<(PathBuf, Option<u32>)> = Vec::new();
     if let Some(c) = std::env::var_os("HIPFORGE_HOST_CLANG") {
         let p = PathBuf::from(c);
-        let v = p.file_name().and_then(|n| n.to_str()).and_then(|n| n.rsplit('-').next()?.parse().ok());
+        let v = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.rsplit('-').next()?.parse().ok());
         candidates.push((p, v));
     }
     for v in (18..=22).rev() {
@@ -231,7 +266,11 @@ fn find_tools() -> Result<Tools, String> {
             tried.push(format!("{} (does not run)", path.display()));
             continue;
         };
-        let version = String::from_utf8_lossy(&o.stdout).lines().next().unwrap_or("").to_string();
+        let version = String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_string();
         let tool = |names: &[String]| names.iter().find_map(|n| which(Path::new(n)));
         let suffixed = |base: &str| -> Vec<String> {
             let mut n = Vec::new();
@@ -249,7 +288,13 @@ fn find_tools() -> Result<Tools, String> {
                 for t in [&path, &lld, &objcopy, &ar] {
                     println!("cargo:rerun-if-changed={}", t.display());
                 }
-                return Ok(Tools { clang: path, lld, objcopy, ar, version });
+                return Ok(Tools {
+                    clang: path,
+                    lld,
+                    objcopy,
+                    ar,
+                    version,
+                });
             }
             (lld, objcopy, _) => tried.push(format!(
                 "{} found but {} missing",
@@ -264,7 +309,10 @@ fn find_tools() -> Result<Tools, String> {
             )),
         }
     }
-    Err(format!("no host clang++ with ld.lld, objcopy and ar: tried {}", tried.join(", ")))
+    Err(format!(
+        "no host clang++ with ld.lld, objcopy and ar: tried {}",
+        tried.join(", ")
+    ))
 }
 
 fn run(cmd: &mut Command) -> Result<(), String> {
@@ -282,14 +330,23 @@ fn run(cmd: &mut Command) -> Result<(), String> {
 }
 
 fn first_error(msg: &str) -> String {
-    msg.lines().find(|l| l.contains("error")).unwrap_or(msg.lines().next().unwrap_or("")).chars().take(300).collect()
+    msg.lines()
+        .find(|l| l.contains("error"))
+        .unwrap_or(msg.lines().next().unwrap_or(""))
+        .chars()
+        .take(300)
+        .collect()
 }
 
 fn which(p: &Path) -> Option<PathBuf> {
     if p.components().count() > 1 {
         return p.is_file().then(|| p.to_path_buf());
     }
-    std::env::var_os("PATH")?.to_str()?.split(':').map(|d| Path::new(d).join(p)).find(|c| c.is_file())
+    std::env::var_os("PATH")?
+        .to_str()?
+        .split(':')
+        .map(|d| Path::new(d).join(p))
+        .find(|c| c.is_file())
 }
 
 fn mtime(p: &Path) -> Option<SystemTime> {
@@ -297,8 +354,13 @@ fn mtime(p: &Path) -> Option<SystemTime> {
 }
 
 fn list(dir: &Path, ext: &str) -> Vec<PathBuf> {
-    let Ok(rd) = std::fs::read_dir(dir) else { return Vec::new() };
-    rd.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == ext)).collect()
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    rd.flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == ext))
+        .collect()
 }
 
 fn walk(dir: &Path, files: &mut Vec<PathBuf>) {

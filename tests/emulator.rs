@@ -1,0 +1,233 @@
+//! Compiles and runs the emulator's C++ tests (`tests/emu/*.cpp`) for gfx942 and gfx950 with the emulator
+//! contract's command line (design.md, docs/emulator.md):
+//!
+//! ```text
+//! clang++ -std=c++20 -DHIPFORGE_EMULATOR -DHIPFORGE_EMU_ARCH=A -I kernels/include test.cpp kernels/emu/*.cpp -lpthread
+//! ```
+//!
+//! plus `-O2` and the checkers' instrumentation (`-fsanitize-coverage=func,trace-loads,trace-stores`). The runtime
+//! files are compiled once per arch with the same flags and linked into every test. Each test prints
+//! "N passed, M failed" and exits non-zero on failure; this test fails if any of them fails, fails to compile, or runs
+//! longer than its deadline. Without a host clang++ it skips with a printed reason, unless
+//! `HIPFORGE_REQUIRE_EMULATOR=1` (CI), where that is a failure.
+//! A C++ test that needs data from the Rust side (e.g. tests/emu/cvt_codes.cpp with a table file) gets its own Rust
+//! test that passes it; here it runs with no arguments.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+const ARCHS: &[&str] = &["942", "950"];
+const FLAGS: &[&str] = &[
+    "-std=c++20",
+    "-O2",
+    "-g0",
+    "-fsanitize-coverage=func,trace-loads,trace-stores",
+    "-DHIPFORGE_EMULATOR",
+];
+/// A test binary that runs longer than this is killed and counts as failed (a hang must not stall CI).
+const DEADLINE: Duration = Duration::from_secs(600);
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn find_clang() -> Option<PathBuf> {
+    let mut names: Vec<PathBuf> = Vec::new();
+    if let Some(c) = std::env::var_os("HIPFORGE_HOST_CLANG") {
+        names.push(PathBuf::from(c));
+    }
+    for v in (18..=22).rev() {
+        names.push(PathBuf::from(format!("clang++-{v}")));
+    }
+    names.into_iter().find(|n| {
+        Command::new(n)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
+}
+
+fn run_cmd(cmd: &mut Command) -> Result<(), String> {
+    let o = cmd
+        .output()
+        .map_err(|e| format!("{:?} could not run: {e}", cmd.get_program()))?;
+    if o.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{:?} failed ({}):\n{}{}",
+            cmd,
+            o.status,
+            String::from_utf8_lossy(&o.stderr),
+            String::from_utf8_lossy(&o.stdout)
+        ))
+    }
+}
+
+/// Runs a test binary with a deadline; returns (success, combined output).
+fn run_with_deadline(bin: &Path) -> (bool, String) {
+    let out_path = bin.with_extension("out");
+    let Ok(out_file) = std::fs::File::create(&out_path) else {
+        return (false, "cannot create output file".into());
+    };
+    let err_file = out_file.try_clone().unwrap();
+    let child = Command::new(bin)
+        .stdout(Stdio::from(out_file))
+        .stderr(Stdio::from(err_file))
+        .spawn();
+    let mut child = match child {
+        Ok(c) => c,
+        Err(e) => return (false, format!("could not start: {e}")),
+    };
+    let start = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(s)) => break Some(s),
+            Ok(None) if start.elapsed() > DEADLINE => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(_) => break None,
+        }
+    };
+    let text = std::fs::read_to_string(&out_path).unwrap_or_default();
+    match status {
+        Some(s) if s.success() => (true, text),
+        Some(s) => (false, format!("{text}\n[exit: {s}]")),
+        None => (false, format!("{text}\n[killed after {} s]", DEADLINE.as_secs())),
+    }
+}
+
+#[test]
+fn emulator_cpp_tests() {
+    let Some(clang) = find_clang() else {
+        let msg =
+            "no host clang++ (HIPFORGE_HOST_CLANG or clang++-22..18 on PATH): the emulator's C++ tests cannot be built";
+        if std::env::var("HIPFORGE_REQUIRE_EMULATOR").as_deref() == Ok("1") {
+            panic!("{msg} (HIPFORGE_REQUIRE_EMULATOR=1)");
+        }
+        println!("SKIPPED: {msg}");
+        return;
+    };
+    let root = root();
+    let include = root.join("kernels/include");
+    let work = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("emu-cpp-tests");
+    std::fs::create_dir_all(&work).unwrap();
+
+    let mut tests: Vec<PathBuf> = std::fs::read_dir(root.join("tests/emu"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "cpp"))
+        .collect();
+    tests.sort();
+    assert!(!tests.is_empty(), "no C++ tests in tests/emu");
+    let mut runtime: Vec<PathBuf> = std::fs::read_dir(root.join("kernels/emu"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "cpp"))
+        .collect();
+    runtime.sort();
+
+    // Jobs: the runtime objects of each arch first, then each test (compile + link + run).
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).min(2);
+    let failures = Mutex::new(Vec::<String>::new());
+    let summaries = Mutex::new(Vec::<String>::new());
+    for arch in ARCHS {
+        let dir = work.join(format!("gfx{arch}"));
+        std::fs::create_dir_all(&dir).unwrap();
+        let common = |cmd: &mut Command| {
+            cmd.args(FLAGS)
+                .arg(format!("-DHIPFORGE_EMU_ARCH={arch}"))
+                .arg("-I")
+                .arg(&include);
+        };
+        let objs: Vec<PathBuf> = runtime
+            .iter()
+            .map(|r| dir.join(format!("rt_{}.o", r.file_stem().unwrap().to_string_lossy())))
+            .collect();
+        let next = Mutex::new(0usize);
+        std::thread::scope(|s| {
+            for _ in 0..threads {
+                s.spawn(|| loop {
+                    let i = {
+                        let mut n = next.lock().unwrap();
+                        *n += 1;
+                        *n - 1
+                    };
+                    if i >= runtime.len() {
+                        break;
+                    }
+                    let mut cmd = Command::new(&clang);
+                    common(&mut cmd);
+                    cmd.arg("-c").arg(&runtime[i]).arg("-o").arg(&objs[i]);
+                    if let Err(e) = run_cmd(&mut cmd) {
+                        failures
+                            .lock()
+                            .unwrap()
+                            .push(format!("gfx{arch}: runtime {}: {e}", runtime[i].display()));
+                    }
+                });
+            }
+        });
+        if !failures.lock().unwrap().is_empty() {
+            continue;
+        }
+        let next = Mutex::new(0usize);
+        std::thread::scope(|s| {
+            for _ in 0..threads {
+                s.spawn(|| loop {
+                    let i = {
+                        let mut n = next.lock().unwrap();
+                        *n += 1;
+                        *n - 1
+                    };
+                    let Some(test) = tests.get(i) else { break };
+                    let name = test.file_stem().unwrap().to_string_lossy().to_string();
+                    let bin = dir.join(&name);
+                    let mut cmd = Command::new(&clang);
+                    common(&mut cmd);
+                    cmd.arg(test).args(&objs).arg("-lpthread").arg("-o").arg(&bin);
+                    let label = format!("tests/emu/{name}.cpp gfx{arch}");
+                    if let Err(e) = run_cmd(&mut cmd) {
+                        failures.lock().unwrap().push(format!("{label}: compile failed: {e}"));
+                        continue;
+                    }
+                    let start = Instant::now();
+                    let (ok, out) = run_with_deadline(&bin);
+                    let last = out
+                        .lines()
+                        .rev()
+                        .find(|l| l.contains(" passed, "))
+                        .unwrap_or("(no summary line)");
+                    summaries
+                        .lock()
+                        .unwrap()
+                        .push(format!("{label}: {last} ({:.1} s)", start.elapsed().as_secs_f64()));
+                    if !ok || !last.contains(" 0 failed") {
+                        let tail: Vec<&str> = out.lines().filter(|l| !l.starts_with("== ")).collect();
+                        let tail = tail[tail.len().saturating_sub(40)..].join("\n");
+                        failures.lock().unwrap().push(format!("{label} failed:\n{tail}"));
+                    }
+                });
+            }
+        });
+    }
+    let mut summaries = summaries.into_inner().unwrap();
+    summaries.sort();
+    for s in &summaries {
+        println!("{s}");
+    }
+    let failures = failures.into_inner().unwrap();
+    assert!(
+        failures.is_empty(),
+        "{} emulator C++ test(s) failed:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
+}
