@@ -2,6 +2,7 @@
 //!
 //! Kernel selection and launch live in sibling modules of this one.
 
+pub mod hipblaslt;
 pub mod spec;
 
 pub use spec::{Activation, Epilogue, GemmSpec, Layout, Operand, Scaling, BLOCK_K, MX_K};
