@@ -339,7 +339,7 @@ fn wrap_i32(x: f64) -> f64 {
     (x as i64) as i32 as f64
 }
 
-/// The reference result converted to D's element type, in packed order (see [`gemm`]): RNE to f32/bf16/f16,
+/// The reference result converted to D's element type, in packed order (see [`gemm()`]): RNE to f32/bf16/f16,
 /// saturating RNE to FP8 (after `scale_d`), exact for i32.
 pub fn gemm_output<D: Element, A: Element, B: Element, C: Element, S: Element>(
     spec: &GemmSpec,
