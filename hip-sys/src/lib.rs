@@ -51,6 +51,7 @@ pub mod installed {
 /// The headers [`installed`] was generated from, or `None` when the build found none (or bindgen could not run) and
 /// only the committed [`types`] exist.
 #[cfg(hip_sys_installed)]
+#[allow(clippy::unnecessary_cast)] // bindgen's integer type for these macros varies between header releases
 pub const INSTALLED_HEADERS: Option<InstalledHeaders> = Some(InstalledHeaders {
     include_dir: env!("HIP_SYS_INCLUDE_DIR"),
     major: installed::HIP_VERSION_MAJOR as u32,
@@ -86,6 +87,7 @@ pub const INSTALLED_R0600_LAYOUT: Option<(usize, usize)> = None;
 /// When the installed headers predate HIP 6: their major version. Their `hipDeviceProp_t` is then the pre-6.0
 /// layout, which [`HipLib::device_properties_pre6`] uses for a runtime of that same major version.
 #[cfg(hip_sys_installed_pre6)]
+#[allow(clippy::unnecessary_cast)] // see INSTALLED_HEADERS
 pub const PRE6_PROPS_MAJOR: Option<u32> = Some(installed::HIP_VERSION_MAJOR as u32);
 
 /// When the installed headers predate HIP 6: their major version (`None`: no pre-6.0 layout in this build).
