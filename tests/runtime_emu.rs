@@ -149,3 +149,79 @@ fn launch_rejects_unknown_kernels_and_bad_geometry() {
         "{err}"
     );
 }
+
+/// Mirror of `hf::QuantParams` (kernels/quant/fp8_quant.hip, 48 bytes), used to drive a real kernel through the
+/// runtime's launch path.
+#[repr(C)]
+#[derive(Clone, Copy)]
+struct QuantParams {
+    x: u64,
+    q: u64,
+    scale: u64,
+    amax: u64,
+    rows: u32,
+    cols: u32,
+    ld_x: u32,
+    ld_q: u32,
+}
+const _: () = assert!(std::mem::size_of::<QuantParams>() == 48);
+
+const AMAX_KERNEL: &str = "hf_quant_amax_f32";
+
+#[test]
+fn launch_runs_a_real_kernel_and_maps_faults() {
+    if hipforge::kernels::find(AMAX_KERNEL).is_none() {
+        panic!("{AMAX_KERNEL} is no longer built; point this test at another simple kernel");
+    }
+    for arch in [Arch::Gfx942, Arch::Gfx950] {
+        let Some(dev) = emulator(arch.clone()) else { continue };
+        let (rows, cols) = (3u32, 300u32);
+        // Deterministic values with one clear maximum of |x| (a negative one).
+        let x: Vec<f32> = (0..rows * cols)
+            .map(|i| ((i * 37) % 101) as f32 * 0.25 - 12.0)
+            .collect();
+        let mut x = x;
+        x[437] = -99.5;
+        let expected = 99.5f32.to_bits();
+        let xb = dev.upload(&x).unwrap();
+        let amax = dev.alloc_zeroed::<u32>(1).unwrap();
+        let params = QuantParams {
+            x: xb.device_ptr(),
+            q: 0,
+            scale: 0,
+            amax: amax.device_ptr(),
+            rows,
+            cols,
+            ld_x: cols,
+            ld_q: cols,
+        };
+        let cfg = LaunchConfig::linear(rows, 256);
+        unsafe { dev.launch(AMAX_KERNEL, cfg, &params) }.unwrap();
+        dev.synchronize().unwrap();
+        assert_eq!(amax.download().unwrap(), vec![expected], "{arch}");
+
+        // A params struct of the wrong size is refused by the emulator (status 3).
+        let short = [0u64; 5];
+        match unsafe { dev.launch(AMAX_KERNEL, cfg, &short) } {
+            Err(Error::InvalidArgument { what, got, .. }) => {
+                assert!(what.contains(AMAX_KERNEL), "{what}");
+                assert!(got.starts_with("40 bytes"), "{got}");
+            }
+            other => panic!("expected InvalidArgument for a 40-byte params struct, got {other:?}"),
+        }
+
+        // Reading past the end of x is a global_oob fault, reported as EmulatorFault.
+        let small = dev.upload(&x[..cols as usize]).unwrap();
+        let oob = QuantParams {
+            x: small.device_ptr(),
+            ..params
+        };
+        match unsafe { dev.launch(AMAX_KERNEL, cfg, &oob) } {
+            Err(Error::EmulatorFault { kernel, faults }) => {
+                assert_eq!(kernel, AMAX_KERNEL);
+                assert!(faults.iter().any(|(kind, _)| kind == "global_oob"), "{faults:?}");
+            }
+            other => panic!("expected EmulatorFault(global_oob), got {other:?}"),
+        }
+    }
+}
