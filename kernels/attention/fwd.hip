@@ -1,0 +1,350 @@
+// Attention forward (FlashAttention-2 style): O = softmax(scale · Q Kᵀ + mask) V per head, optional LSE.
+//
+// One head-dim-generic kernel, instantiated per (element type, head dim). Layout of the work:
+//   - a block is 8 waves (512 threads) and owns 256 query rows of one (batch, head): 32 rows per wave, held in
+//     registers as MFMA operands for the whole kernel;
+//   - K/V stream through LDS in tiles of 64 keys (32 for head dim 256), double-buffered: the next tile's global loads
+//     are in flight while the current one is computed, then stored to the other buffer; one barrier per tile;
+//   - per tile and wave: Sᵀ = K·Qᵀ (MFMA), scale/softcap/mask, online softmax in the exp2 domain with lazy
+//     rescaling (hipforge/softmax.hpp), Oᵀ += Vᵀ·Pᵀ (MFMA);
+//   - tiles no query row of the block can see (causal, sliding window) are never loaded; a wave skips the math of
+//     tiles none of its rows can see, and the mask arithmetic of tiles all its rows fully see;
+//   - blocks are remapped so one XCD works through neighbouring query blocks of one head (shared K/V in its L2), and
+//     for causal masks the heaviest query blocks start first.
+// Ragged edges: out-of-range rows load as zeros through buffer-load clamping (hipforge/memory.hpp) and are masked.
+// A query row that sees no key at all writes O = 0 and LSE = −inf (never NaN).
+#include "hipforge/device.hpp"
+#include "hipforge/memory.hpp"
+#include "hipforge/softmax.hpp"
+
+namespace hf {
+
+// Parameters of every hf_attn_fwd_* kernel. Mirrored by `AttnFwdParams` in src/attention/launch.rs (216 bytes).
+struct AttnFwdParams {
+    uint64_t q, k, v, o;                 // device addresses of the tensors
+    uint64_t lse;                        // f32 log-sum-exp output (natural log), or 0 to skip it
+    uint64_t cu_seqlens_q, cu_seqlens_k; // int32[batch + 1] packed-sequence offsets, or 0 for fixed lengths
+    int64_t q_strides[3];                // (batch, row, head) strides in elements; the head dim is contiguous
+    int64_t k_strides[3];
+    int64_t v_strides[3];
+    int64_t o_strides[3];
+    int64_t lse_strides[2];              // (batch, head) in f32 elements; a head's rows are contiguous
+    int32_t seqlen_q, seqlen_k;          // fixed lengths (unused when cu_seqlens_* are given)
+    int32_t heads_q, heads_kv;           // heads_q is a multiple of heads_kv (GQA / MQA)
+    int32_t window_left, window_right;   // visible keys i+shift-left ..= i+shift+right; negative = unbounded
+    int32_t q_blocks;                    // 256-row query blocks per (batch, head); the grid is batch·heads_q·q_blocks
+    float scale_log2;                    // softmax scale · descale_q · descale_k · log2(e)
+    float qk_scale;                      // softmax scale · descale_q · descale_k (the softcap path needs it apart)
+    float softcap;                       // 0 = off, else scores become softcap · tanh(qk_scale · q·k / softcap)
+    float v_descale;                     // multiplies O (1 for 16-bit inputs)
+    int32_t reserved;
+};
+static_assert(sizeof(AttnFwdParams) == 216, "AttnFwdParams is mirrored in Rust: keep the sizes equal");
+
+namespace attn {
+
+inline constexpr int kWaves = 8;
+inline constexpr int kThreads = kWaves * 64;
+
+// 16-row query tiles per wave: 2 (32 rows per wave, 256 per block), or 1 for head dim 256, where a 32-row O
+// accumulator plus Q would not fit the 256 registers a wave gets at 2 waves per SIMD (it spilled).
+template <int D>
+inline constexpr int q_tiles = D <= 128 ? 2 : 1;
+// Keys per LDS tile: 64, or 32 for head dim 256 so that two stages still fit gfx942's 64 KiB.
+template <int D>
+inline constexpr int kv_rows = D <= 128 ? 64 : 32;
+
+template <int DW>
+__device__ inline frag<DW> load_frag(const buffer& buf, uint32_t off) {
+    if constexpr (DW == 4) return __builtin_bit_cast(frag<4>, buf.load16(off));
+    else return __builtin_bit_cast(frag<2>, buf.load8(off));
+}
+
+template <int DW>
+__device__ inline frag<DW> lds_frag(const unsigned char* p) {
+    if constexpr (DW == 4) return __builtin_bit_cast(frag<4>, *(const dw4*)p);
+    else return __builtin_bit_cast(frag<2>, *(const dw2*)p);
+}
+
+// A strided (rows × D) view of one head: byte offset of (row, element), or kOutOfRange past the last row.
+struct head_view {
+    buffer buf;
+    int rows;
+    uint32_t row_bytes;
+    __device__ uint32_t at(int row, int byte) const {
+        return row < rows ? (uint32_t)row * row_bytes + (uint32_t)byte : kOutOfRange;
+    }
+};
+
+template <class T, int D>
+__device__ inline head_view make_view(uint64_t base, const int64_t* strides, int b, int h, int tok0, int rows) {
+    const T* p = (const T*)base + b * strides[0] + h * strides[2] + (int64_t)tok0 * strides[1];
+    const uint32_t row_bytes = (uint32_t)(strides[1] * (int64_t)sizeof(T));
+    const uint32_t bytes = rows > 0 ? (uint32_t)(rows - 1) * row_bytes + (uint32_t)(D * sizeof(T)) : 0;
+    return head_view{buffer::make(p, bytes), rows, row_bytes};
+}
+
+template <class T, int D>
+__device__ void fwd(const AttnFwdParams& p) {
+    using mq = mma16<T>;                       // the Q·Kᵀ MFMA
+    using PV = typename pv_type<T>::type;      // P and Vᵀ element type
+    using mp = mma16<PV>;                      // the P·V MFMA
+    using OT = out_type<T>;
+    constexpr int BN = kv_rows<D>;
+    constexpr int QS = q_tiles<D>;
+    constexpr int kWaveRows = 16 * QS, kBlockRows = kWaves * kWaveRows;
+    using tiles = kv_tiles<T, D, BN>;
+    constexpr int ES = sizeof(T);
+    constexpr int KLQ = mq::k / 4;     // Q/K items per lane per MFMA
+    constexpr int KC = D / mq::k;      // MFMAs along the head dim for one 16×16 score tile
+    constexpr int JT = BN / 16;        // 16-key score tiles per KV tile
+    constexpr int KLP = mp::k / 4;     // P/V items per lane per MFMA
+    constexpr int JC = BN / mp::k;     // MFMAs along the keys for one 16×16 output tile
+    constexpr int DT = D / 16;         // 16-wide head-dim tiles of O
+    constexpr int CH = tiles::k_chunks;  // 16-byte chunks per K/V row in global memory
+    constexpr int NCH = BN * CH;         // chunks per K (or V) tile
+    constexpr int RK = (NCH + kThreads - 1) / kThreads;
+    constexpr int EPC = 16 / ES;         // elements per chunk
+#if defined(__gfx942__)
+    // gfx942 at head dim 256 keeps 8 bytes of scratch when the next tile is in registers during the math, so it
+    // issues those loads after the math instead (the LDS double buffer still overlaps the stores with other waves).
+    constexpr bool kPrefetch = D <= 128;
+#else
+    constexpr bool kPrefetch = true;
+#endif
+    static_assert(D % mq::k == 0 && BN % mp::k == 0, "tile sizes must be whole MFMAs");
+
+    __shared__ __attribute__((aligned(16))) unsigned char smem[2 * tiles::stage_bytes];
+
+    const int tid = threadIdx.x, lane = tid & 63, wave = tid >> 6;
+    const int g = lane >> 4, r16 = lane & 15;
+
+    // ---- which (batch, head, query block) this block owns
+    int id = block_order(blockIdx.x, gridDim.x);
+    int qb = id % p.q_blocks;
+    id /= p.q_blocks;
+    const int h = id % p.heads_q, b = id / p.heads_q;
+    if (p.window_right >= 0) qb = p.q_blocks - 1 - qb;  // causal-like masks: later query blocks see more keys
+
+    int tq0 = 0, tk0 = 0, sq = p.seqlen_q, sk = p.seqlen_k;
+    if (p.cu_seqlens_q) {
+        const int32_t* cq = (const int32_t*)p.cu_seqlens_q;
+        const int32_t* ck = (const int32_t*)p.cu_seqlens_k;
+        tq0 = cq[b];
+        sq = cq[b + 1] - tq0;
+        tk0 = ck[b];
+        sk = ck[b + 1] - tk0;
+    }
+    const int q0 = qb * kBlockRows;
+    if (q0 >= sq) return;  // block-uniform: no barrier has been reached yet
+
+    const mask mk{sq, sk, p.window_left, p.window_right};
+    const int block_last = (q0 + kBlockRows < sq ? q0 + kBlockRows : sq) - 1;
+    const int j_begin = mk.lo(q0) > 0 ? mk.lo(q0) : 0, j_end = mk.hi(block_last);
+    const int t_begin = j_begin / BN, t_end = j_end > j_begin ? (j_end + BN - 1) / BN : t_begin;
+
+    const int hk = h / (p.heads_q / p.heads_kv);
+    const head_view qv = make_view<T, D>(p.q, p.q_strides, b, h, tq0, sq);
+    const head_view kv = make_view<T, D>(p.k, p.k_strides, b, hk, tk0, sk);
+    const head_view vv = make_view<T, D>(p.v, p.v_strides, b, hk, tk0, sk);
+
+    // ---- this wave's query rows, as the B operand (Qᵀ) of Sᵀ = K·Qᵀ
+    const int wq0 = q0 + wave * kWaveRows;
+    const int w_last = (wq0 + kWaveRows < sq ? wq0 + kWaveRows : sq) - 1;  // < wq0 when the wave has no rows
+    frag<mq::dwords> qf[KC][QS];
+    for (int qs = 0; qs < QS; ++qs)
+        for (int kc = 0; kc < KC; ++kc)
+            qf[kc][qs] = load_frag<mq::dwords>(qv.buf, qv.at(wq0 + qs * 16 + r16, (kc * mq::k + KLQ * g) * ES));
+
+    // ---- running state of the online softmax: lane L owns query rows wq0 + qs·16 + L%16
+    float m[QS], l[QS];  // running max (log2 domain, lazily updated); this lane's share of the running sum
+    f32x4 o[DT][QS];     // Oᵀ tiles: o[dt][qs][r] = O[row][dt·16 + 4g + r]
+    for (int qs = 0; qs < QS; ++qs) {
+        m[qs] = kNegInf;
+        l[qs] = 0.f;
+        for (int dt = 0; dt < DT; ++dt) o[dt][qs] = f32x4{0.f, 0.f, 0.f, 0.f};
+    }
+
+    // ---- K/V staging: global → registers (in flight during the math) → LDS
+    dw4 kreg[RK], vreg[RK];
+    auto load_tile = [&](int t) {
+        for (int s = 0; s < RK; ++s) {
+            const int c = tid + s * kThreads, j = c / CH, byte = (c % CH) * 16;
+            const bool in = c < NCH;
+            kreg[s] = kv.buf.load16(in ? kv.at(t * BN + j, byte) : kOutOfRange);
+            vreg[s] = vv.buf.load16(in ? vv.at(t * BN + j, byte) : kOutOfRange);
+        }
+    };
+    auto store_tile = [&](int stage) {
+        unsigned char* base = smem + stage * tiles::stage_bytes;
+        for (int s = 0; s < RK; ++s) {
+            const int c = tid + s * kThreads, j = c / CH, cc = c % CH;
+            if (c >= NCH) continue;
+            *(dw4*)(base + tiles::k_offset(j, cc * 16)) = kreg[s];
+            // V goes in transposed (Vt[d][j]): the P·V MFMA reads it as its A operand, 4 keys at a time.
+            for (int e = 0; e < EPC; ++e) {
+                const int d = cc * EPC + e;
+                unsigned short bits;
+                if constexpr (ES == 2) {
+                    bits = (unsigned short)(vreg[s][e >> 1] >> ((e & 1) * 16));
+                } else {
+                    const uint8_t byte = (uint8_t)(vreg[s][e >> 2] >> ((e & 3) * 8));
+                    bits = (unsigned short)bits16((__bf16)fp8_to_f32(byte));
+                }
+                *(unsigned short*)(base + tiles::k_bytes + tiles::vt_offset(d, j)) = bits;
+            }
+        }
+    };
+
+    // ---- one KV tile for this wave
+    auto compute_tile = [&](int stage, int kv0) {
+        if (w_last < wq0) return;                                     // the wave has no query rows
+        if (kv0 >= mk.hi(w_last) || kv0 + BN <= mk.lo(wq0)) return;   // no row of the wave sees this tile
+        const bool full = kv0 >= mk.lo(w_last) && kv0 + BN <= mk.hi(wq0);
+        const unsigned char* kt = smem + stage * tiles::stage_bytes;
+        const unsigned char* vt = kt + tiles::k_bytes;
+
+        // Sᵀ = K·Qᵀ: s[jt][qs][r] is the score of query row (qs, L%16) against key kv0 + jt·16 + 4g + r.
+        f32x4 s[JT][QS];
+        for (int jt = 0; jt < JT; ++jt) {
+            for (int qs = 0; qs < QS; ++qs) s[jt][qs] = f32x4{0.f, 0.f, 0.f, 0.f};
+            for (int kc = 0; kc < KC; ++kc) {
+                const frag<mq::dwords> a =
+                    lds_frag<mq::dwords>(kt + tiles::k_offset(jt * 16 + r16, (kc * mq::k + KLQ * g) * ES));
+                for (int qs = 0; qs < QS; ++qs) s[jt][qs] = mq::run(a, qf[kc][qs], s[jt][qs]);
+            }
+        }
+
+        frag<mp::dwords> pf[JC][QS];
+        for (int qs = 0; qs < QS; ++qs) {
+            const int i = wq0 + qs * 16 + r16;
+            float mx = kNegInf;
+            for (int jt = 0; jt < JT; ++jt)
+                for (int r = 0; r < 4; ++r) {
+                    float x = s[jt][qs][r];
+                    x = p.softcap > 0.f ? p.softcap * tanh_f32(x * p.qk_scale / p.softcap) * kLog2e : x * p.scale_log2;
+                    if (!full && !mk.visible(i, kv0 + jt * 16 + 4 * g + r)) x = kNegInf;
+                    s[jt][qs][r] = x;
+                    mx = __builtin_fmaxf(mx, x);
+                }
+            mx = row_max(mx, lane);
+
+            // Lazy rescale: only when the max grew past the threshold (always on the first visible tile).
+            const float m_new = __builtin_fmaxf(m[qs], mx);
+            if (m_new > m[qs] + kRescaleThreshold) {
+                const float alpha = __builtin_exp2f(m[qs] - m_new);
+                l[qs] *= alpha;
+                for (int dt = 0; dt < DT; ++dt) o[dt][qs] *= alpha;
+                m[qs] = m_new;
+            }
+            const float m_use = m[qs] == kNegInf ? 0.f : m[qs];  // row sees nothing yet: every p is exp2(−inf) = 0
+
+            float sum = 0.f;
+            for (int jt = 0; jt < JT; ++jt)
+                for (int r = 0; r < 4; ++r) {
+                    const float pr = __builtin_exp2f(s[jt][qs][r] - m_use);
+                    s[jt][qs][r] = pr;
+                    sum += pr;
+                }
+            l[qs] += sum;
+
+            // Pᵀ as the B operand of the P·V MFMA: item e of chunk jc is score tile jc·(k/16) + e/4, register e%4.
+            for (int jc = 0; jc < JC; ++jc)
+                for (int w = 0; w < mp::dwords; ++w) {
+                    const int e = 2 * w, jt = jc * (mp::k / 16) + e / 4;
+                    pf[jc][qs].w[w] = bits16((PV)s[jt][qs][e % 4]) | (bits16((PV)s[jt][qs][e % 4 + 1]) << 16);
+                }
+        }
+
+        // Oᵀ += Vᵀ·Pᵀ: the A operand is Vt[d = dt·16 + L%16][keys of the same permutation], 4 keys per read.
+        for (int dt = 0; dt < DT; ++dt) {
+            for (int jc = 0; jc < JC; ++jc) {
+                frag<mp::dwords> a;
+                for (int q4 = 0; q4 < KLP / 4; ++q4) {
+                    const dw2 v4 = *(const dw2*)(vt + tiles::vt_offset(dt * 16 + r16, jc * mp::k + q4 * 16 + 4 * g));
+                    a.w[2 * q4] = v4[0];
+                    a.w[2 * q4 + 1] = v4[1];
+                }
+                for (int qs = 0; qs < QS; ++qs) o[dt][qs] = mp::run(a, pf[jc][qs], o[dt][qs]);
+            }
+        }
+    };
+
+    // ---- the pipeline: tile t is computed from one LDS stage while tile t+1 travels to registers
+    if (t_begin < t_end) {
+        load_tile(t_begin);
+        store_tile(0);
+    }
+    __syncthreads();
+    for (int t = t_begin; t < t_end; ++t) {
+        const int stage = (t - t_begin) & 1;
+        if (kPrefetch && t + 1 < t_end) load_tile(t + 1);
+        compute_tile(stage, t * BN);
+        if (!kPrefetch && t + 1 < t_end) load_tile(t + 1);
+        if (t + 1 < t_end) store_tile(stage ^ 1);
+        __syncthreads();
+    }
+
+    // ---- epilogue: O = Oᵀ / l (· descale_v), LSE = ln(Σ exp) = (m + log2 l)·ln 2; a row that saw nothing: 0, −inf
+    OT* op = (OT*)p.o + b * p.o_strides[0] + h * p.o_strides[2] + (int64_t)tq0 * p.o_strides[1];
+    float* lp = p.lse ? (float*)p.lse + b * p.lse_strides[0] + h * p.lse_strides[1] + tq0 : nullptr;
+    for (int qs = 0; qs < QS; ++qs) {
+        const float sum = row_sum(l[qs], lane);
+        const float inv = sum > 0.f ? p.v_descale / sum : 0.f;
+        const int i = wq0 + qs * 16 + r16;
+        if (i >= sq) continue;
+        OT* row = op + (int64_t)i * p.o_strides[1];
+        for (int dt = 0; dt < DT; ++dt) {
+            const f32x4 x = o[dt][qs] * inv;
+            dw2 packed;
+            packed[0] = bits16((OT)x[0]) | (bits16((OT)x[1]) << 16);
+            packed[1] = bits16((OT)x[2]) | (bits16((OT)x[3]) << 16);
+            *(dw2*)(row + dt * 16 + 4 * g) = packed;
+        }
+        if (lp && g == 0) lp[i] = sum > 0.f ? (m[qs] + __builtin_log2f(sum)) * kLn2 : kNegInf;
+    }
+}
+
+}  // namespace attn
+}  // namespace hf
+
+// clang-format off
+extern "C" __global__ __launch_bounds__(512) void hf_attn_fwd_bf16_d64(const hf::AttnFwdParams p) { hf::attn::fwd<__bf16, 64>(p); }
+extern "C" __global__ __launch_bounds__(512) void hf_attn_fwd_bf16_d128(const hf::AttnFwdParams p) { hf::attn::fwd<__bf16, 128>(p); }
+extern "C" __global__ __launch_bounds__(512) void hf_attn_fwd_bf16_d256(const hf::AttnFwdParams p) { hf::attn::fwd<__bf16, 256>(p); }
+extern "C" __global__ __launch_bounds__(512) void hf_attn_fwd_f16_d64(const hf::AttnFwdParams p) { hf::attn::fwd<_Float16, 64>(p); }
+extern "C" __global__ __launch_bounds__(512) void hf_attn_fwd_f16_d128(const hf::AttnFwdParams p) { hf::attn::fwd<_Float16, 128>(p); }
+extern "C" __global__ __launch_bounds__(512) void hf_attn_fwd_f16_d256(const hf::AttnFwdParams p) { hf::attn::fwd<_Float16, 256>(p); }
+extern "C" __global__ __launch_bounds__(512) void hf_attn_fwd_f8e4m3_d64(const hf::AttnFwdParams p) { hf::attn::fwd<hf::attn::fp8e4m3, 64>(p); }
+extern "C" __global__ __launch_bounds__(512) void hf_attn_fwd_f8e4m3_d128(const hf::AttnFwdParams p) { hf::attn::fwd<hf::attn::fp8e4m3, 128>(p); }
+extern "C" __global__ __launch_bounds__(512) void hf_attn_fwd_f8e4m3_d256(const hf::AttnFwdParams p) { hf::attn::fwd<hf::attn::fp8e4m3, 256>(p); }
+// clang-format on
+
+HF_EXPORT(hf_attn_fwd_bf16_d64, hf::AttnFwdParams)
+HF_EXPORT(hf_attn_fwd_bf16_d128, hf::AttnFwdParams)
+HF_EXPORT(hf_attn_fwd_bf16_d256, hf::AttnFwdParams)
+HF_EXPORT(hf_attn_fwd_f16_d64, hf::AttnFwdParams)
+HF_EXPORT(hf_attn_fwd_f16_d128, hf::AttnFwdParams)
+HF_EXPORT(hf_attn_fwd_f16_d256, hf::AttnFwdParams)
+HF_EXPORT(hf_attn_fwd_f8e4m3_d64, hf::AttnFwdParams)
+HF_EXPORT(hf_attn_fwd_f8e4m3_d128, hf::AttnFwdParams)
+HF_EXPORT(hf_attn_fwd_f8e4m3_d256, hf::AttnFwdParams)
+
+HF_ISA_EXPECT(hf_attn_fwd_bf16_d64, gfx950, "v_mfma_f32_16x16x32_bf16")
+HF_ISA_EXPECT(hf_attn_fwd_bf16_d128, gfx950, "v_mfma_f32_16x16x32_bf16")
+HF_ISA_EXPECT(hf_attn_fwd_bf16_d256, gfx950, "v_mfma_f32_16x16x32_bf16")
+HF_ISA_EXPECT(hf_attn_fwd_f16_d64, gfx950, "v_mfma_f32_16x16x32_f16")
+HF_ISA_EXPECT(hf_attn_fwd_f16_d128, gfx950, "v_mfma_f32_16x16x32_f16")
+HF_ISA_EXPECT(hf_attn_fwd_f16_d256, gfx950, "v_mfma_f32_16x16x32_f16")
+HF_ISA_EXPECT(hf_attn_fwd_f8e4m3_d64, gfx950, "v_mfma_f32_16x16x32_fp8_fp8")
+HF_ISA_EXPECT(hf_attn_fwd_f8e4m3_d128, gfx950, "v_mfma_f32_16x16x32_fp8_fp8")
+HF_ISA_EXPECT(hf_attn_fwd_f8e4m3_d256, gfx950, "v_mfma_f32_16x16x32_fp8_fp8")
+HF_ISA_EXPECT(hf_attn_fwd_bf16_d64, gfx942, "v_mfma_f32_16x16x16_bf16")
+HF_ISA_EXPECT(hf_attn_fwd_bf16_d128, gfx942, "v_mfma_f32_16x16x16_bf16")
+HF_ISA_EXPECT(hf_attn_fwd_bf16_d256, gfx942, "v_mfma_f32_16x16x16_bf16")
+HF_ISA_EXPECT(hf_attn_fwd_f16_d64, gfx942, "v_mfma_f32_16x16x16_f16")
+HF_ISA_EXPECT(hf_attn_fwd_f16_d128, gfx942, "v_mfma_f32_16x16x16_f16")
+HF_ISA_EXPECT(hf_attn_fwd_f16_d256, gfx942, "v_mfma_f32_16x16x16_f16")
+HF_ISA_EXPECT(hf_attn_fwd_f8e4m3_d64, gfx942, "v_mfma_f32_16x16x32_fp8_fp8")
+HF_ISA_EXPECT(hf_attn_fwd_f8e4m3_d128, gfx942, "v_mfma_f32_16x16x32_fp8_fp8")
+HF_ISA_EXPECT(hf_attn_fwd_f8e4m3_d256, gfx942, "v_mfma_f32_16x16x32_fp8_fp8")

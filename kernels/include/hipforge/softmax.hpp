@@ -1,0 +1,218 @@
+// hipforge/softmax.hpp — the pieces of a FlashAttention-style forward kernel that are not GEMM tiles:
+// MFMA fragments in the transposed (Sᵀ = K·Qᵀ, Oᵀ = Vᵀ·Pᵀ) formulation, the online softmax in the exp2 domain,
+// masks, FP8 decoding for V, and the K / Vᵀ tiles in LDS with their swizzles.
+//
+// Why transposed: with Sᵀ = K·Qᵀ on a 16×16 MFMA, lane L holds Sᵀ[j = 4·⌊L/16⌋ + r][i = L mod 16] (specs/mfma.md
+// §3.3). That is exactly the B operand Pᵀ of Oᵀ = Vᵀ·Pᵀ (item e ↔ j = 4·⌊L/16⌋ + e for 16x16x16; for 16x16x32 two S
+// tiles are concatenated through a permutation of k, which an MFMA does not see because it sums over k). And the
+// output Oᵀ[d][i] again keeps query row i = L mod 16 in lane L, so every per-row quantity (running max, running sum,
+// rescale factor) is lane-local: only the row max needs two cross-lane exchanges per tile.
+#pragma once
+#include "hipforge/device.hpp"
+
+namespace hf {
+namespace attn {
+
+// ---------------------------------------------------------------------------------------------------------------
+// Element types and the 16×16×K MFMA each one uses.
+
+/// FP8 E4M3 storage (OCP on gfx950, FNUZ on gfx942: the MFMA reads it per the arch).
+struct fp8e4m3 {
+    uint8_t bits;
+};
+
+typedef unsigned int dw2 __attribute__((ext_vector_type(2)));
+typedef unsigned int dw4 __attribute__((ext_vector_type(4)));
+
+// A fragment is `dwords` 32-bit registers of one lane: KL items of the operand, packed little-endian.
+template <int Dwords>
+struct frag {
+    unsigned int w[Dwords];
+};
+
+template <class T>
+struct mma16;
+
+#if defined(__gfx950__)
+template <>
+struct mma16<__bf16> {
+    static constexpr int k = 32;  // v_mfma_f32_16x16x32_bf16
+    static constexpr int dwords = 4;
+    __device__ static f32x4 run(frag<4> a, frag<4> b, f32x4 c) {
+        return __builtin_amdgcn_mfma_f32_16x16x32_bf16(__builtin_bit_cast(bf16x8, a), __builtin_bit_cast(bf16x8, b),
+                                                       c, 0, 0, 0);
+    }
+};
+template <>
+struct mma16<_Float16> {
+    static constexpr int k = 32;  // v_mfma_f32_16x16x32_f16
+    static constexpr int dwords = 4;
+    __device__ static f32x4 run(frag<4> a, frag<4> b, f32x4 c) {
+        return __builtin_amdgcn_mfma_f32_16x16x32_f16(__builtin_bit_cast(f16x8, a), __builtin_bit_cast(f16x8, b), c,
+                                                      0, 0, 0);
+    }
+};
+#else
+template <>
+struct mma16<__bf16> {
+    static constexpr int k = 16;  // v_mfma_f32_16x16x16_bf16 (the "_1k" builtin takes raw bf16 bits as shorts)
+    static constexpr int dwords = 2;
+    __device__ static f32x4 run(frag<2> a, frag<2> b, f32x4 c) {
+        return __builtin_amdgcn_mfma_f32_16x16x16bf16_1k(__builtin_bit_cast(i16x4, a), __builtin_bit_cast(i16x4, b),
+                                                         c, 0, 0, 0);
+    }
+};
+template <>
+struct mma16<_Float16> {
+    static constexpr int k = 16;  // v_mfma_f32_16x16x16_f16
+    static constexpr int dwords = 2;
+    __device__ static f32x4 run(frag<2> a, frag<2> b, f32x4 c) {
+        return __builtin_amdgcn_mfma_f32_16x16x16f16(__builtin_bit_cast(f16x4, a), __builtin_bit_cast(f16x4, b), c, 0,
+                                                     0, 0);
+    }
+};
+#endif
+template <>
+struct mma16<fp8e4m3> {
+    static constexpr int k = 32;  // v_mfma_f32_16x16x32_fp8_fp8 (FNUZ on gfx942, OCP on gfx950)
+    static constexpr int dwords = 2;
+    __device__ static f32x4 run(frag<2> a, frag<2> b, f32x4 c) {
+        return __builtin_amdgcn_mfma_f32_16x16x32_fp8_fp8(__builtin_bit_cast(long, a), __builtin_bit_cast(long, b), c,
+                                                          0, 0, 0);
+    }
+};
+
+// The type P and Vᵀ take in the P·V product: the input type for 16-bit inputs; bf16 for FP8 (V is decoded exactly
+// into bf16 in LDS and P is rounded to bf16, which keeps the P·V error at bf16's unit roundoff instead of FP8's).
+template <class T>
+struct pv_type {
+    using type = T;
+};
+template <>
+struct pv_type<fp8e4m3> {
+    using type = __bf16;
+};
+
+// The output element type: the input type for 16-bit inputs, bf16 for FP8.
+template <class T>
+using out_type = typename pv_type<T>::type;
+
+// Bits of a 16-bit float as an unsigned integer, and back.
+template <class H>
+__device__ inline unsigned int bits16(H x) {
+    return __builtin_bit_cast(unsigned short, x);
+}
+
+// FP8 E4M3 → f32, exact. gfx942 reads E4M3 as FNUZ (bias 8, 0x80 is the only NaN, no −0); gfx950 as OCP (bias 7,
+// S.1111.111 is NaN, no infinities). Same rule as the MFMA applies to Q and K, so V agrees with them.
+__device__ inline float fp8_to_f32(uint8_t b) {
+#if defined(__gfx942__)
+    constexpr int bias = 8;
+    if (b == 0x80) return __builtin_nanf("");
+#else
+    constexpr int bias = 7;
+    if ((b & 0x7f) == 0x7f) return __builtin_nanf("");
+#endif
+    const unsigned int e = (b >> 3) & 15, m = b & 7;
+    float mag;
+    if (e == 0) {
+        // Subnormal: m · 2^(1 − bias − 3).
+        mag = (float)m * __builtin_bit_cast(float, (unsigned int)(127 + 1 - bias - 3) << 23);
+    } else {
+        mag = __builtin_bit_cast(float, ((e - bias + 127) << 23) | (m << 20));
+    }
+    return (b & 0x80) ? -mag : mag;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Cross-lane exchange within a wave (ds_bpermute: every lane reads `x` of lane `lane ^ mask`).
+
+__device__ inline float shfl_xor(float x, int lane, int mask) {
+    return __builtin_bit_cast(float, __builtin_amdgcn_ds_bpermute((lane ^ mask) << 2, __builtin_bit_cast(int, x)));
+}
+
+// Reduce over the four lanes L, L^16, L^32, L^48 that hold one query row's values.
+__device__ inline float row_max(float x, int lane) {
+    x = __builtin_fmaxf(x, shfl_xor(x, lane, 16));
+    return __builtin_fmaxf(x, shfl_xor(x, lane, 32));
+}
+__device__ inline float row_sum(float x, int lane) {
+    x += shfl_xor(x, lane, 16);
+    return x + shfl_xor(x, lane, 32);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Scores.
+
+inline constexpr float kLog2e = 1.4426950408889634f;
+inline constexpr float kLn2 = 0.6931471805599453f;
+inline constexpr float kNegInf = -__builtin_inff();
+
+// Lazy rescaling: the running max m only moves when a row's new max exceeds it by more than this (in log2 units),
+// so exp2(s − m) ≤ 2^8 stays far from f32 overflow while most tiles skip the O rescale entirely.
+inline constexpr float kRescaleThreshold = 8.0f;
+
+// tanh through exp2 (no device math library is linked): tanh(x) = sign(x)·(1 − e)/(1 + e), e = exp(−2|x|).
+__device__ inline float tanh_f32(float x) {
+    const float e = __builtin_exp2f(-2.0f * kLog2e * __builtin_fabsf(x));
+    return __builtin_copysignf((1.0f - e) / (1.0f + e), x);
+}
+
+// Masks, in positions within one sequence. Key j is visible from query i when j < seqlen_k and
+//   i + shift − left ≤ j ≤ i + shift + right, shift = seqlen_k − seqlen_q (bottom-right alignment),
+// where a negative `left`/`right` means unbounded. Causal is (left = −1, right = 0).
+struct mask {
+    int seqlen_q, seqlen_k, left, right;
+
+    __device__ int shift() const { return seqlen_k - seqlen_q; }
+    // First visible key of query row i (may be < 0: clamp at use).
+    __device__ int lo(int i) const { return left < 0 ? 0 : i + shift() - left; }
+    // One past the last visible key of query row i.
+    __device__ int hi(int i) const {
+        if (right < 0) return seqlen_k;
+        const int h = i + shift() + right + 1;
+        return h < seqlen_k ? h : seqlen_k;
+    }
+    __device__ bool visible(int i, int j) const { return j >= lo(i) && j < hi(i); }
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// K and Vᵀ tiles in LDS.
+//
+// K tile: BN rows × D elements, row-major; 16-byte chunk c of row j is stored at chunk c ^ (j mod S), S = min(8,
+// chunks per row), so the 16 rows one MFMA operand read touches spread over the banks.
+// Vᵀ tile: D rows × BN elements (Vt[d][j] = V[j][d]); element j of row d is stored at j ^ 4·(d mod 8): the XOR
+// moves whole 4-element groups, which are what an operand read fetches (8 bytes), and spreads the 16 rows
+// (d = L mod 16) of one read over different banks.
+
+template <class T, int D, int BN>
+struct kv_tiles {
+    using V = typename pv_type<T>::type;
+    static constexpr int k_row_bytes = D * (int)sizeof(T);
+    static constexpr int k_chunks = k_row_bytes / 16;
+    static constexpr int k_swizzle = (k_chunks < 8 ? k_chunks : 8) - 1;
+    static constexpr int k_bytes = BN * k_row_bytes;
+    static constexpr int v_bytes = D * BN * (int)sizeof(V);
+    static constexpr int stage_bytes = k_bytes + v_bytes;
+    static_assert(k_row_bytes % 16 == 0, "a K row must be whole 16-byte chunks");
+    static_assert(BN % 32 == 0, "the Vt swizzle XORs j with up to 28: BN must be a multiple of 32");
+
+    __device__ static int k_offset(int j, int byte) {
+        return j * k_row_bytes + (((byte >> 4) ^ (j & k_swizzle)) << 4) + (byte & 15);
+    }
+    __device__ static int vt_offset(int d, int j) { return (d * BN + (j ^ ((d & 7) << 2))) * (int)sizeof(V); }
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Block order. The hardware hands consecutive workgroup ids round-robin to the 8 XCDs, each with its own L2. Give
+// each XCD a contiguous range of logical ids instead, so the query blocks of one (batch, head) — which all read the
+// same K and V — run on one XCD. A bijection on [0, n) for any n.
+inline constexpr int kXcds = 8;
+__device__ inline int block_order(int id, int n) {
+    const int per = n / kXcds, extra = n % kXcds;
+    const int xcd = id % kXcds, k = id / kXcds;
+    return xcd * per + (xcd < extra ? xcd : extra) + k;
+}
+
+}  // namespace attn
+}  // namespace hf
