@@ -37,7 +37,7 @@ struct AttnFwdParams {
     float qk_scale;                      // softmax scale · descale_q · descale_k (the softcap path needs it apart)
     float softcap;                       // 0 = off, else scores become softcap · tanh(qk_scale · q·k / softcap)
     float v_descale;                     // multiplies O (1 for 16-bit inputs)
-    int32_t reserved;
+    int32_t out_kind;                    // O's element type: 0 bf16, 1 f16, 2 f32
 };
 static_assert(sizeof(AttnFwdParams) == 216, "AttnFwdParams is mirrored in Rust: keep the sizes equal");
 
@@ -84,12 +84,20 @@ __device__ inline head_view make_view(uint64_t base, const int64_t* strides, int
     return head_view{buffer::make(p, bytes), rows, row_bytes};
 }
 
+// Four f32 values rounded to a 16-bit type, packed into two dwords.
+template <class H>
+__device__ inline dw2 pack4(f32x4 x) {
+    dw2 r;
+    r[0] = to_bits16<H>(x[0]) | (to_bits16<H>(x[1]) << 16);
+    r[1] = to_bits16<H>(x[2]) | (to_bits16<H>(x[3]) << 16);
+    return r;
+}
+
 template <class T, int D>
 __device__ void fwd(const AttnFwdParams& p) {
     using mq = mma16<T>;                       // the Q·Kᵀ MFMA
     using PV = typename pv_type<T>::type;      // P and Vᵀ element type
     using mp = mma16<PV>;                      // the P·V MFMA
-    using OT = out_type<T>;
     constexpr int BN = kv_rows<D>;
     constexpr int QS = q_tiles<D>;
     constexpr int kWaveRows = 16 * QS, kBlockRows = kWaves * kWaveRows;
@@ -189,7 +197,7 @@ __device__ void fwd(const AttnFwdParams& p) {
                     bits = (unsigned short)(vreg[s][e >> 1] >> ((e & 1) * 16));
                 } else {
                     const uint8_t byte = (uint8_t)(vreg[s][e >> 2] >> ((e & 3) * 8));
-                    bits = (unsigned short)bits16((__bf16)fp8_to_f32(byte));
+                    bits = (unsigned short)to_bits16<__bf16>(fp8_to_f32(byte));
                 }
                 *(unsigned short*)(base + tiles::k_bytes + tiles::vt_offset(d, j)) = bits;
             }
@@ -252,7 +260,7 @@ __device__ void fwd(const AttnFwdParams& p) {
             for (int jc = 0; jc < JC; ++jc)
                 for (int w = 0; w < mp::dwords; ++w) {
                     const int e = 2 * w, jt = jc * (mp::k / 16) + e / 4;
-                    pf[jc][qs].w[w] = bits16((PV)s[jt][qs][e % 4]) | (bits16((PV)s[jt][qs][e % 4 + 1]) << 16);
+                    pf[jc][qs].w[w] = to_bits16<PV>(s[jt][qs][e % 4]) | (to_bits16<PV>(s[jt][qs][e % 4 + 1]) << 16);
                 }
         }
 
@@ -286,20 +294,21 @@ __device__ void fwd(const AttnFwdParams& p) {
     }
 
     // ---- epilogue: O = Oᵀ / l (· descale_v), LSE = ln(Σ exp) = (m + log2 l)·ln 2; a row that saw nothing: 0, −inf
-    OT* op = (OT*)p.o + b * p.o_strides[0] + h * p.o_strides[2] + (int64_t)tq0 * p.o_strides[1];
+    const int osize = p.out_kind == 2 ? 4 : 2;
+    unsigned char* op = (unsigned char*)p.o + (b * p.o_strides[0] + h * p.o_strides[2] + (int64_t)tq0 * p.o_strides[1]) * osize;
     float* lp = p.lse ? (float*)p.lse + b * p.lse_strides[0] + h * p.lse_strides[1] + tq0 : nullptr;
     for (int qs = 0; qs < QS; ++qs) {
         const float sum = row_sum(l[qs], lane);
         const float inv = sum > 0.f ? p.v_descale / sum : 0.f;
         const int i = wq0 + qs * 16 + r16;
         if (i >= sq) continue;
-        OT* row = op + (int64_t)i * p.o_strides[1];
+        unsigned char* row = op + (int64_t)i * p.o_strides[1] * osize;
         for (int dt = 0; dt < DT; ++dt) {
             const f32x4 x = o[dt][qs] * inv;
-            dw2 packed;
-            packed[0] = bits16((OT)x[0]) | (bits16((OT)x[1]) << 16);
-            packed[1] = bits16((OT)x[2]) | (bits16((OT)x[3]) << 16);
-            *(dw2*)(row + dt * 16 + 4 * g) = packed;
+            unsigned char* dst = row + (dt * 16 + 4 * g) * osize;
+            if (p.out_kind == 2) *(f32x4*)dst = x;
+            else if (p.out_kind == 1) *(dw2*)dst = pack4<_Float16>(x);
+            else *(dw2*)dst = pack4<__bf16>(x);
         }
         if (lp && g == 0) lp[i] = sum > 0.f ? (m[qs] + __builtin_log2f(sum)) * kLn2 : kNegInf;
     }

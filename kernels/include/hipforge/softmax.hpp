@@ -93,14 +93,27 @@ struct pv_type<fp8e4m3> {
     using type = __bf16;
 };
 
-// The output element type: the input type for 16-bit inputs, bf16 for FP8.
-template <class T>
-using out_type = typename pv_type<T>::type;
-
 // Bits of a 16-bit float as an unsigned integer, and back.
 template <class H>
 __device__ inline unsigned int bits16(H x) {
     return __builtin_bit_cast(unsigned short, x);
+}
+
+// f32 → the bits of a 16-bit float, round to nearest even. On the GPU the cast is the hardware conversion; the host
+// emulator build spells the bf16 rounding out, because host runtimes before libgcc 13 lack the cast's helper.
+template <class H>
+__device__ inline unsigned int to_bits16(float x) {
+#if defined(HIPFORGE_EMULATOR)
+    if constexpr (sizeof(H) == 2 && __is_same(H, __bf16)) {
+        unsigned int u = __builtin_bit_cast(unsigned int, x);
+        if ((u & 0x7fffffffu) > 0x7f800000u) return (u >> 16) | 0x40;  // NaN stays NaN (quiet)
+        u += 0x7fffu + ((u >> 16) & 1);
+        return u >> 16;
+    } else
+#endif
+    {
+        return bits16((H)x);
+    }
 }
 
 // FP8 E4M3 → f32, exact. gfx942 reads E4M3 as FNUZ (bias 8, 0x80 is the only NaN, no −0); gfx950 as OCP (bias 7,

@@ -1,0 +1,388 @@
+//! Attention forward on a device: kernel selection, device-specific validation, launch.
+//!
+//! ```no_run
+//! # fn main() -> hipforge::Result<()> {
+//! use hipforge::attention::{AttentionPlan, AttentionSpec};
+//! use hipforge::runtime::Device;
+//! use hipforge::{bf16, DType};
+//!
+//! let dev = Device::best()?;
+//! let spec = AttentionSpec::new(2, 100, 100, 8, 128, DType::BF16).causal().with_lse();
+//! let plan = AttentionPlan::new(&dev, &spec)?;
+//! let q = dev.upload(&vec![bf16::from_f32(0.1); spec.q_len()])?;
+//! let k = dev.upload(&vec![bf16::from_f32(0.2); spec.k_len()])?;
+//! let v = dev.upload(&vec![bf16::from_f32(0.3); spec.v_len()])?;
+//! let mut o = dev.alloc_zeroed::<bf16>(spec.o_len())?;
+//! let mut lse = dev.alloc_zeroed::<f32>(spec.lse_len())?;
+//! plan.run(&q, &k, &v, &mut o, Some(&mut lse))?;
+//! let out = o.download()?;
+//! # let _ = out; Ok(()) }
+//! ```
+
+use super::spec::{AttentionSpec, Strides};
+use crate::dtype::{DType, Element};
+use crate::error::{Error, Result};
+use crate::runtime::{Arch, Device, DeviceBuffer, DeviceRepr, LaunchConfig};
+
+/// Head dimensions the forward kernels are built for.
+pub const SUPPORTED_HEAD_DIMS: [usize; 3] = [64, 128, 256];
+
+/// Threads per block of every forward kernel (8 waves).
+const BLOCK_THREADS: u32 = 512;
+
+/// The kernels' parameter struct; mirrors `hf::AttnFwdParams` in kernels/attention/fwd.hip.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct AttnFwdParams {
+    pub q: u64,
+    pub k: u64,
+    pub v: u64,
+    pub o: u64,
+    pub lse: u64,
+    pub cu_seqlens_q: u64,
+    pub cu_seqlens_k: u64,
+    pub q_strides: [i64; 3],
+    pub k_strides: [i64; 3],
+    pub v_strides: [i64; 3],
+    pub o_strides: [i64; 3],
+    pub lse_strides: [i64; 2],
+    pub seqlen_q: i32,
+    pub seqlen_k: i32,
+    pub heads_q: i32,
+    pub heads_kv: i32,
+    pub window_left: i32,
+    pub window_right: i32,
+    pub q_blocks: i32,
+    pub scale_log2: f32,
+    pub qk_scale: f32,
+    pub softcap: f32,
+    pub v_descale: f32,
+    pub out_kind: i32,
+}
+// The C++ side asserts the same size.
+const _: () = assert!(std::mem::size_of::<AttnFwdParams>() == 216);
+
+/// Query rows one block of the forward kernel covers (8 waves × 16 or 32 rows), per head dim.
+pub(crate) fn block_rows(head_dim: usize) -> usize {
+    if head_dim <= 128 {
+        256
+    } else {
+        128
+    }
+}
+
+/// The `out_kind` code the kernel's epilogue switches on.
+fn out_kind(dtype: DType) -> i32 {
+    match dtype {
+        DType::BF16 => 0,
+        DType::F16 => 1,
+        _ => 2, // f32 (validate() allows nothing else)
+    }
+}
+
+/// Name of the forward kernel for an input dtype and head dim (the dtype already validated for the arch).
+fn kernel_name(dtype: DType, head_dim: usize) -> String {
+    let t = match dtype {
+        DType::BF16 => "bf16",
+        DType::F16 => "f16",
+        _ => "f8e4m3", // the arch's e4m3 flavour: the kernel reads it as the hardware does
+    };
+    format!("hf_attn_fwd_{t}_d{head_dim}")
+}
+
+/// The largest value the kernels index with in 32 bits (byte offsets within one head, token counts, grid ids).
+const I32_LIMIT: usize = i32::MAX as usize;
+
+/// A validated attention forward for one device: the kernel, its grid and every parameter except the buffers.
+///
+/// Create once with [`AttentionPlan::new`], then [`AttentionPlan::run`] any number of times. Varlen prefix sums are
+/// copied to the device here.
+#[derive(Debug)]
+pub struct AttentionPlan {
+    device: Device,
+    spec: AttentionSpec,
+    kernel: String,
+    grid: u32,
+    params: AttnFwdParams,
+    cu_seqlens: Option<(DeviceBuffer<i32>, DeviceBuffer<i32>)>,
+}
+
+impl AttentionPlan {
+    /// Validates `spec` for `device` and picks the kernel.
+    ///
+    /// Errors: everything [`AttentionSpec::validate`] rejects; an arch other than gfx942/gfx950
+    /// ([`Error::Unsupported`]); a head dim outside [`SUPPORTED_HEAD_DIMS`]; an FP8 type the arch's MFMA does not
+    /// read (FNUZ e4m3 on gfx942, OCP e4m3 on gfx950; e5m2 inputs are not supported) ([`Error::UnsupportedDType`]);
+    /// strides that are not whole 16-byte steps for Q/K/V or 4-element steps for O ([`Error::InvalidArgument`]);
+    /// sizes beyond the kernels' 32-bit indexing ([`Error::Overflow`]).
+    pub fn new(device: &Device, spec: &AttentionSpec) -> Result<Self> {
+        spec.validate()?;
+        let arch = device.arch();
+        if !matches!(arch, Arch::Gfx942 | Arch::Gfx950) {
+            return Err(Error::Unsupported {
+                what: format!("attention forward on {arch}: kernels exist for gfx942 and gfx950"),
+            });
+        }
+        if !SUPPORTED_HEAD_DIMS.contains(&spec.head_dim) {
+            return Err(Error::invalid(
+                "head_dim",
+                format!("one of {SUPPORTED_HEAD_DIMS:?}"),
+                spec.head_dim,
+            ));
+        }
+        check_dtype(arch, spec.dtype)?;
+        let es = spec.dtype.size_bytes();
+        let varlen = spec.varlen.is_some();
+        for (name, s) in [("q_strides", &spec.q_strides), ("k_strides", &spec.k_strides), ("v_strides", &spec.v_strides)] {
+            check_strides(name, s, 16 / es, varlen)?;
+        }
+        check_strides("o_strides", &spec.o_strides, 4, varlen)?;
+
+        // 32-bit indexing inside the kernel: byte offsets within one head's rows (plus one tile of slack past the
+        // end), token counts, heads, grid ids.
+        let rows_limit = |s: &Strides, len: usize, what: &str| -> Result<()> {
+            let bytes = (len + 256)
+                .checked_mul(s.seq)
+                .and_then(|x| x.checked_add(spec.head_dim))
+                .and_then(|x| x.checked_mul(es));
+            match bytes {
+                Some(b) if b <= I32_LIMIT => Ok(()),
+                _ => Err(Error::Overflow {
+                    what: format!("byte offsets of one head of {what} (the kernel indexes a head in 31 bits)"),
+                }),
+            }
+        };
+        let max_q = if varlen { spec.total_q() } else { spec.seqlen_q };
+        let max_k = if varlen { spec.total_k() } else { spec.seqlen_k };
+        rows_limit(&spec.q_strides, max_q, "q")?;
+        rows_limit(&spec.k_strides, max_k, "k")?;
+        rows_limit(&spec.v_strides, max_k, "v")?;
+        let rows = block_rows(spec.head_dim);
+        let q_blocks = spec.seqlen_q.div_ceil(rows).max(1);
+        let grid = spec
+            .batch
+            .checked_mul(spec.heads_q)
+            .and_then(|x| x.checked_mul(q_blocks))
+            .filter(|&g| g <= I32_LIMIT)
+            .ok_or_else(|| Error::Overflow {
+                what: "the grid (batch · heads_q · query blocks) beyond 2^31 blocks".into(),
+            })?;
+        for (what, v) in [("seqlen_q", max_q), ("seqlen_k", max_k), ("heads_q", spec.heads_q), ("total LSE rows", spec.lse_len())] {
+            if v > I32_LIMIT {
+                return Err(Error::Overflow {
+                    what: format!("{what} = {v} beyond the kernel's 31-bit range"),
+                });
+            }
+        }
+
+        let descale_qk = spec.descale_q * spec.descale_k;
+        let qk_scale = spec.softmax_scale * descale_qk;
+        let window_right = if spec.causal { 0 } else { spec.window.right.map_or(-1, |r| r.min(I32_LIMIT) as i32) };
+        let lse_strides = if varlen {
+            [0, spec.total_q() as i64]
+        } else {
+            [(spec.heads_q * spec.seqlen_q) as i64, spec.seqlen_q as i64]
+        };
+        let st = |s: &Strides| [s.batch as i64, s.seq as i64, s.head as i64];
+        let params = AttnFwdParams {
+            q_strides: st(&spec.q_strides),
+            k_strides: st(&spec.k_strides),
+            v_strides: st(&spec.v_strides),
+            o_strides: st(&spec.o_strides),
+            lse_strides,
+            seqlen_q: spec.seqlen_q as i32,
+            seqlen_k: spec.seqlen_k as i32,
+            heads_q: spec.heads_q as i32,
+            heads_kv: spec.heads_kv as i32,
+            window_left: spec.window.left.map_or(-1, |l| l.min(I32_LIMIT) as i32),
+            window_right,
+            q_blocks: q_blocks as i32,
+            scale_log2: qk_scale * std::f32::consts::LOG2_E,
+            qk_scale,
+            softcap: spec.softcap.unwrap_or(0.0),
+            v_descale: spec.descale_v,
+            out_kind: out_kind(spec.out_dtype),
+            ..Default::default()
+        };
+        let cu_seqlens = match &spec.varlen {
+            Some(v) => {
+                let to_i32 = |cu: &[u32]| cu.iter().map(|&x| x as i32).collect::<Vec<_>>();
+                Some((device.upload(&to_i32(&v.cu_seqlens_q))?, device.upload(&to_i32(&v.cu_seqlens_k))?))
+            }
+            None => None,
+        };
+        Ok(AttentionPlan {
+            device: device.clone(),
+            spec: spec.clone(),
+            kernel: kernel_name(spec.dtype, spec.head_dim),
+            grid: grid as u32,
+            params,
+            cu_seqlens,
+        })
+    }
+
+    /// The kernel this plan launches.
+    pub fn kernel(&self) -> &str {
+        &self.kernel
+    }
+
+    /// The problem this plan computes.
+    pub fn spec(&self) -> &AttentionSpec {
+        &self.spec
+    }
+
+    /// Computes O (and the LSE when the spec asks for it) from Q, K and V.
+    ///
+    /// `T` must be the spec's input dtype and `O` its output dtype; each buffer must be on the plan's device and at
+    /// least as long as the spec's `*_len()`; `lse` must be given exactly when `spec.return_lse` is set. The launch
+    /// is ordered on the device's null stream; downloading `o` waits for it.
+    pub fn run<T: Element + DeviceRepr, O: Element + DeviceRepr>(
+        &self,
+        q: &DeviceBuffer<T>,
+        k: &DeviceBuffer<T>,
+        v: &DeviceBuffer<T>,
+        o: &mut DeviceBuffer<O>,
+        lse: Option<&mut DeviceBuffer<f32>>,
+    ) -> Result<()> {
+        let spec = &self.spec;
+        if T::DTYPE != spec.dtype {
+            return Err(Error::invalid("q/k/v element type", format!("{} (the spec's dtype)", spec.dtype), T::DTYPE));
+        }
+        if O::DTYPE != spec.out_dtype {
+            return Err(Error::invalid("o element type", format!("{} (the spec's out_dtype)", spec.out_dtype), O::DTYPE));
+        }
+        for (what, dev) in [("q", q.device()), ("k", k.device()), ("v", v.device()), ("o", o.device())] {
+            if !dev.same_as(&self.device) {
+                return Err(Error::DeviceMismatch {
+                    what: format!("buffer {what} is on {}, the plan on {}", dev.name(), self.device.name()),
+                });
+            }
+        }
+        for (what, len, need) in [
+            ("q", q.len(), spec.q_len()),
+            ("k", k.len(), spec.k_len()),
+            ("v", v.len(), spec.v_len()),
+            ("o", o.len(), spec.o_len()),
+        ] {
+            if len < need {
+                return Err(Error::LengthMismatch {
+                    what: what.into(),
+                    expected: need,
+                    got: len,
+                });
+            }
+        }
+        let lse_ptr = match (spec.return_lse, lse) {
+            (true, Some(l)) => {
+                if !l.device().same_as(&self.device) {
+                    return Err(Error::DeviceMismatch {
+                        what: format!("buffer lse is on {}, the plan on {}", l.device().name(), self.device.name()),
+                    });
+                }
+                if l.len() < spec.lse_len() {
+                    return Err(Error::LengthMismatch {
+                        what: "lse".into(),
+                        expected: spec.lse_len(),
+                        got: l.len(),
+                    });
+                }
+                l.device_ptr()
+            }
+            (false, None) => 0,
+            (true, None) => {
+                return Err(Error::invalid("lse", "a buffer (the spec asks for the LSE)", "None"));
+            }
+            (false, Some(_)) => {
+                return Err(Error::invalid("lse", "None (the spec does not ask for the LSE)", "a buffer"));
+            }
+        };
+        if spec.total_q() == 0 || spec.batch == 0 {
+            return Ok(()); // no query rows: nothing to write
+        }
+        let mut params = self.params;
+        params.q = q.device_ptr();
+        params.k = k.device_ptr();
+        params.v = v.device_ptr();
+        params.o = o.device_ptr();
+        params.lse = lse_ptr;
+        if let Some((cq, ck)) = &self.cu_seqlens {
+            params.cu_seqlens_q = cq.device_ptr();
+            params.cu_seqlens_k = ck.device_ptr();
+        }
+        let cfg = LaunchConfig::linear(self.grid, BLOCK_THREADS);
+        // SAFETY: every address in `params` belongs to a live buffer of this device whose length was checked against
+        // the spec above, and the spec's strides were validated against those lengths by `AttentionSpec::validate`.
+        unsafe { self.device.launch(&self.kernel, cfg, &params) }
+    }
+}
+
+/// Computes an attention forward in one call: [`AttentionPlan::new`] then [`AttentionPlan::run`].
+pub fn attention_forward<T: Element + DeviceRepr, O: Element + DeviceRepr>(
+    device: &Device,
+    spec: &AttentionSpec,
+    q: &DeviceBuffer<T>,
+    k: &DeviceBuffer<T>,
+    v: &DeviceBuffer<T>,
+    o: &mut DeviceBuffer<O>,
+    lse: Option<&mut DeviceBuffer<f32>>,
+) -> Result<()> {
+    AttentionPlan::new(device, spec)?.run(q, k, v, o, lse)
+}
+
+fn check_dtype(arch: &Arch, dtype: DType) -> Result<()> {
+    match dtype {
+        DType::BF16 | DType::F16 => Ok(()),
+        DType::F8E4M3 | DType::F8E4M3Fnuz if dtype == arch.fp8_e4m3() => Ok(()),
+        DType::F8E4M3 | DType::F8E4M3Fnuz => Err(Error::UnsupportedDType {
+            what: "attention Q/K/V".into(),
+            dtype: dtype.name().into(),
+            reason: format!("{arch}'s MFMA reads e4m3 as {}", arch.fp8_e4m3()),
+        }),
+        _ => Err(Error::UnsupportedDType {
+            what: "attention Q/K/V".into(),
+            dtype: dtype.name().into(),
+            reason: format!("the forward kernels take bf16, f16 or {} on {arch}", arch.fp8_e4m3()),
+        }),
+    }
+}
+
+/// Strides must be whole multiples of `step` elements (16-byte loads for Q/K/V, 4-element stores for O).
+fn check_strides(name: &str, s: &Strides, step: usize, varlen: bool) -> Result<()> {
+    let batch_ok = varlen || s.batch % step == 0;
+    if s.seq % step != 0 || s.head % step != 0 || !batch_ok {
+        return Err(Error::invalid(
+            name,
+            format!("batch, seq and head strides that are multiples of {step} elements"),
+            format!("{s:?}"),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kernel_names_match_the_kernel_sources() {
+        assert_eq!(kernel_name(DType::BF16, 128), "hf_attn_fwd_bf16_d128");
+        assert_eq!(kernel_name(DType::F16, 64), "hf_attn_fwd_f16_d64");
+        assert_eq!(kernel_name(DType::F8E4M3Fnuz, 256), "hf_attn_fwd_f8e4m3_d256");
+        let src = include_str!("../../kernels/attention/fwd.hip");
+        for d in SUPPORTED_HEAD_DIMS {
+            for t in [DType::BF16, DType::F16, DType::F8E4M3] {
+                let name = kernel_name(t, d);
+                assert!(src.contains(&format!("HF_EXPORT({name}, hf::AttnFwdParams)")), "{name} not exported");
+            }
+        }
+    }
+
+    #[test]
+    fn fp8_flavour_must_match_the_arch() {
+        assert!(check_dtype(&Arch::Gfx950, DType::F8E4M3).is_ok());
+        assert!(check_dtype(&Arch::Gfx942, DType::F8E4M3Fnuz).is_ok());
+        assert!(matches!(check_dtype(&Arch::Gfx942, DType::F8E4M3), Err(Error::UnsupportedDType { .. })));
+        assert!(matches!(check_dtype(&Arch::Gfx950, DType::F8E4M3Fnuz), Err(Error::UnsupportedDType { .. })));
+        assert!(matches!(check_dtype(&Arch::Gfx950, DType::F8E5M2), Err(Error::UnsupportedDType { .. })));
+    }
+}
