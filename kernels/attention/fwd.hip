@@ -19,7 +19,7 @@
 
 namespace hf {
 
-// Parameters of every hf_attn_fwd_* kernel. Mirrored by `AttnFwdParams` in src/attention/launch.rs (216 bytes).
+// Parameters of every attention kernel. Mirrored by `AttnFwdParams` in src/attention/launch.rs (248 bytes).
 struct AttnFwdParams {
     uint64_t q, k, v, o;                 // device addresses of the tensors
     uint64_t lse;                        // f32 log-sum-exp output (natural log), or 0 to skip it
@@ -38,8 +38,15 @@ struct AttnFwdParams {
     float softcap;                       // 0 = off, else scores become softcap · tanh(qk_scale · q·k / softcap)
     float v_descale;                     // multiplies O (1 for 16-bit inputs)
     int32_t out_kind;                    // O's element type: 0 bf16, 1 f16, 2 f32
+    // Split-KV decode (hf_attn_decode_*, hf_attn_combine_*) only:
+    int32_t batch;                       // sequences
+    int32_t kv_splits;                   // KV ranges per (sequence, KV head); each writes a partial O and LSE
+    int32_t head_dim;                    // for the combine kernel
+    int32_t reserved;
+    uint64_t part_o;                     // f32 [kv_splits][batch][heads_q][16][head_dim]: each split's normalized O
+    uint64_t part_lse;                   // f32 [kv_splits][batch][heads_q][16]: each split's LSE (natural log)
 };
-static_assert(sizeof(AttnFwdParams) == 216, "AttnFwdParams is mirrored in Rust: keep the sizes equal");
+static_assert(sizeof(AttnFwdParams) == 248, "AttnFwdParams is mirrored in Rust: keep the sizes equal");
 
 namespace attn {
 
@@ -93,13 +100,17 @@ __device__ inline dw2 pack4(f32x4 x) {
     return r;
 }
 
-template <class T, int D>
+// kDecode = false: the forward kernel, one block per (sequence, head, 256 query rows).
+// kDecode = true: split-KV decode for seqlen_q ≤ 16. One block per (sequence, KV head, group of 8 query heads that
+// share it, KV split): wave w takes query head w of the group with all ≤ 16 query rows, so one K/V tile in LDS
+// serves 8 heads (GQA); the split's normalized O and its LSE go to part_o/part_lse for the combine kernel.
+template <class T, int D, bool kDecode>
 __device__ void fwd(const AttnFwdParams& p) {
     using mq = mma16<T>;                       // the Q·Kᵀ MFMA
     using PV = typename pv_type<T>::type;      // P and Vᵀ element type
     using mp = mma16<PV>;                      // the P·V MFMA
     constexpr int BN = kv_rows<D>;
-    constexpr int QS = q_tiles<D>;
+    constexpr int QS = kDecode ? 1 : q_tiles<D>;
     constexpr int kWaveRows = 16 * QS, kBlockRows = kWaves * kWaveRows;
     using tiles = kv_tiles<T, D, BN>;
     constexpr int ES = sizeof(T);
@@ -127,12 +138,29 @@ __device__ void fwd(const AttnFwdParams& p) {
     const int tid = threadIdx.x, lane = tid & 63, wave = tid >> 6;
     const int g = lane >> 4, r16 = lane & 15;
 
-    // ---- which (batch, head, query block) this block owns
+    // ---- which (batch, head, query block) — or (batch, KV head, head group, KV split) — this block owns
     int id = block_order(blockIdx.x, gridDim.x);
-    int qb = id % p.q_blocks;
-    id /= p.q_blocks;
-    const int h = id % p.heads_q, b = id / p.heads_q;
-    if (p.window_right >= 0) qb = p.q_blocks - 1 - qb;  // causal-like masks: later query blocks see more keys
+    const int group = p.heads_q / p.heads_kv;
+    int qb = 0, split = 0, h, hk, b;
+    bool wave_has_head = true;
+    if constexpr (kDecode) {
+        split = id % p.kv_splits;
+        id /= p.kv_splits;
+        const int chunks = (group + kWaves - 1) / kWaves, chunk = id % chunks;
+        id /= chunks;
+        hk = id % p.heads_kv;
+        b = id / p.heads_kv;
+        const int hg = chunk * kWaves + wave;
+        wave_has_head = hg < group;
+        h = hk * group + (wave_has_head ? hg : 0);
+    } else {
+        qb = id % p.q_blocks;
+        id /= p.q_blocks;
+        h = id % p.heads_q;
+        b = id / p.heads_q;
+        hk = h / group;
+        if (p.window_right >= 0) qb = p.q_blocks - 1 - qb;  // causal-like masks: later query blocks see more keys
+    }
 
     int tq0 = 0, tk0 = 0, sq = p.seqlen_q, sk = p.seqlen_k;
     if (p.cu_seqlens_q) {
@@ -149,16 +177,21 @@ __device__ void fwd(const AttnFwdParams& p) {
     const mask mk{sq, sk, p.window_left, p.window_right};
     const int block_last = (q0 + kBlockRows < sq ? q0 + kBlockRows : sq) - 1;
     const int j_begin = mk.lo(q0) > 0 ? mk.lo(q0) : 0, j_end = mk.hi(block_last);
-    const int t_begin = j_begin / BN, t_end = j_end > j_begin ? (j_end + BN - 1) / BN : t_begin;
-
-    const int hk = h / (p.heads_q / p.heads_kv);
+    int t_begin = j_begin / BN, t_end = j_end > j_begin ? (j_end + BN - 1) / BN : t_begin;
+    if constexpr (kDecode) {  // this split's share of the visible tiles (possibly none: it then writes LSE −inf)
+        const int per = (t_end - t_begin + p.kv_splits - 1) / p.kv_splits;
+        t_begin += split * per;
+        if (t_begin > t_end) t_begin = t_end;
+        if (t_begin + per < t_end) t_end = t_begin + per;
+    }
     const head_view qv = make_view<T, D>(p.q, p.q_strides, b, h, tq0, sq);
     const head_view kv = make_view<T, D>(p.k, p.k_strides, b, hk, tk0, sk);
     const head_view vv = make_view<T, D>(p.v, p.v_strides, b, hk, tk0, sk);
 
     // ---- this wave's query rows, as the B operand (Qᵀ) of Sᵀ = K·Qᵀ
-    const int wq0 = q0 + wave * kWaveRows;
-    const int w_last = (wq0 + kWaveRows < sq ? wq0 + kWaveRows : sq) - 1;  // < wq0 when the wave has no rows
+    const int wq0 = kDecode ? 0 : q0 + wave * kWaveRows;
+    // Last query row of the wave; < wq0 when the wave has no rows.
+    const int w_last = !wave_has_head ? -1 : (wq0 + kWaveRows < sq ? wq0 + kWaveRows : sq) - 1;
     frag<mq::dwords> qf[KC][QS];
     for (int qs = 0; qs < QS; ++qs)
         for (int kc = 0; kc < KC; ++kc)
@@ -294,6 +327,20 @@ __device__ void fwd(const AttnFwdParams& p) {
     }
 
     // ---- epilogue: O = Oᵀ / l (· descale_v), LSE = ln(Σ exp) = (m + log2 l)·ln 2; a row that saw nothing: 0, −inf
+    if constexpr (kDecode) {
+        const int64_t part = ((int64_t)split * p.batch + b) * p.heads_q + h;  // 16 rows of D per (split, b, h)
+        float* po = (float*)p.part_o + part * 16 * D;
+        float* pl = (float*)p.part_lse + part * 16;
+        for (int qs = 0; qs < QS; ++qs) {
+            const float sum = row_sum(l[qs], lane);
+            const float inv = sum > 0.f ? p.v_descale / sum : 0.f;
+            const int i = wq0 + qs * 16 + r16;
+            if (!wave_has_head || i >= sq) continue;
+            for (int dt = 0; dt < DT; ++dt) *(f32x4*)(po + i * D + dt * 16 + 4 * g) = o[dt][qs] * inv;
+            if (g == 0) pl[i] = sum > 0.f ? (m[qs] + __builtin_log2f(sum)) * kLn2 : kNegInf;
+        }
+        return;
+    }
     const int osize = p.out_kind == 2 ? 4 : 2;
     unsigned char* op = (unsigned char*)p.o + (b * p.o_strides[0] + h * p.o_strides[2] + (int64_t)tq0 * p.o_strides[1]) * osize;
     float* lp = p.lse ? (float*)p.lse + b * p.lse_strides[0] + h * p.lse_strides[1] + tq0 : nullptr;
@@ -314,19 +361,68 @@ __device__ void fwd(const AttnFwdParams& p) {
     }
 }
 
+// Split-KV combine: O = Σ_s e^(LSE_s − LSE)·O_s, LSE = ln Σ_s e^(LSE_s). One block per (sequence, query head);
+// splits that saw no key have LSE_s = −inf and weigh nothing; a row no split saw stays 0 / −inf.
+__device__ inline void combine(const AttnFwdParams& p) {
+    const int b = blockIdx.x / p.heads_q, h = blockIdx.x % p.heads_q, D = p.head_dim;
+    int tq0 = 0, sq = p.seqlen_q;
+    if (p.cu_seqlens_q) {
+        const int32_t* cq = (const int32_t*)p.cu_seqlens_q;
+        tq0 = cq[b];
+        sq = cq[b + 1] - tq0;
+    }
+    const int osize = p.out_kind == 2 ? 4 : 2;
+    unsigned char* op = (unsigned char*)p.o + (b * p.o_strides[0] + h * p.o_strides[2] + (int64_t)tq0 * p.o_strides[1]) * osize;
+    const int64_t split_stride = (int64_t)p.batch * p.heads_q * 16;  // partial rows per split
+    const int64_t row0 = ((int64_t)b * p.heads_q + h) * 16;
+    const float* pl = (const float*)p.part_lse;
+    const float* po = (const float*)p.part_o;
+    for (int i = 0; i < sq; ++i) {
+        float mx = kNegInf;
+        for (int s = 0; s < p.kv_splits; ++s) mx = __builtin_fmaxf(mx, pl[s * split_stride + row0 + i]);
+        float sum = 0.f;
+        if (mx != kNegInf)
+            for (int s = 0; s < p.kv_splits; ++s) sum += __builtin_exp2f((pl[s * split_stride + row0 + i] - mx) * kLog2e);
+        const float lse = mx == kNegInf ? kNegInf : mx + __builtin_log2f(sum) * kLn2;
+        for (int d = threadIdx.x; d < D; d += blockDim.x) {
+            float acc = 0.f;
+            if (lse != kNegInf)
+                for (int s = 0; s < p.kv_splits; ++s) {
+                    const int64_t r = s * split_stride + row0 + i;
+                    const float w = __builtin_exp2f((pl[r] - lse) * kLog2e);  // 0 for a split with LSE −inf
+                    acc += w * po[r * D + d];
+                }
+            unsigned char* dst = op + ((int64_t)i * p.o_strides[1] + d) * osize;
+            if (p.out_kind == 2) *(float*)dst = acc;
+            else *(unsigned short*)dst = (unsigned short)(p.out_kind == 1 ? to_bits16<_Float16>(acc) : to_bits16<__bf16>(acc));
+        }
+        if (p.lse && threadIdx.x == 0) ((float*)p.lse + b * p.lse_strides[0] + h * p.lse_strides[1] + tq0)[i] = lse;
+    }
+}
+
 }  // namespace attn
 }  // namespace hf
 
 // clang-format off
-extern "C" __global__ __launch_bounds__(512) void hf_attn_fwd_bf16_d64(const hf::AttnFwdParams p) { hf::attn::fwd<__bf16, 64>(p); }
-extern "C" __global__ __launch_bounds__(512) void hf_attn_fwd_bf16_d128(const hf::AttnFwdParams p) { hf::attn::fwd<__bf16, 128>(p); }
-extern "C" __global__ __launch_bounds__(512) void hf_attn_fwd_bf16_d256(const hf::AttnFwdParams p) { hf::attn::fwd<__bf16, 256>(p); }
-extern "C" __global__ __launch_bounds__(512) void hf_attn_fwd_f16_d64(const hf::AttnFwdParams p) { hf::attn::fwd<_Float16, 64>(p); }
-extern "C" __global__ __launch_bounds__(512) void hf_attn_fwd_f16_d128(const hf::AttnFwdParams p) { hf::attn::fwd<_Float16, 128>(p); }
-extern "C" __global__ __launch_bounds__(512) void hf_attn_fwd_f16_d256(const hf::AttnFwdParams p) { hf::attn::fwd<_Float16, 256>(p); }
-extern "C" __global__ __launch_bounds__(512) void hf_attn_fwd_f8e4m3_d64(const hf::AttnFwdParams p) { hf::attn::fwd<hf::attn::fp8e4m3, 64>(p); }
-extern "C" __global__ __launch_bounds__(512) void hf_attn_fwd_f8e4m3_d128(const hf::AttnFwdParams p) { hf::attn::fwd<hf::attn::fp8e4m3, 128>(p); }
-extern "C" __global__ __launch_bounds__(512) void hf_attn_fwd_f8e4m3_d256(const hf::AttnFwdParams p) { hf::attn::fwd<hf::attn::fp8e4m3, 256>(p); }
+extern "C" __global__ __launch_bounds__(512) void hf_attn_fwd_bf16_d64(const hf::AttnFwdParams p) { hf::attn::fwd<__bf16, 64, false>(p); }
+extern "C" __global__ __launch_bounds__(512) void hf_attn_fwd_bf16_d128(const hf::AttnFwdParams p) { hf::attn::fwd<__bf16, 128, false>(p); }
+extern "C" __global__ __launch_bounds__(512) void hf_attn_fwd_bf16_d256(const hf::AttnFwdParams p) { hf::attn::fwd<__bf16, 256, false>(p); }
+extern "C" __global__ __launch_bounds__(512) void hf_attn_fwd_f16_d64(const hf::AttnFwdParams p) { hf::attn::fwd<_Float16, 64, false>(p); }
+extern "C" __global__ __launch_bounds__(512) void hf_attn_fwd_f16_d128(const hf::AttnFwdParams p) { hf::attn::fwd<_Float16, 128, false>(p); }
+extern "C" __global__ __launch_bounds__(512) void hf_attn_fwd_f16_d256(const hf::AttnFwdParams p) { hf::attn::fwd<_Float16, 256, false>(p); }
+extern "C" __global__ __launch_bounds__(512) void hf_attn_fwd_f8e4m3_d64(const hf::AttnFwdParams p) { hf::attn::fwd<hf::attn::fp8e4m3, 64, false>(p); }
+extern "C" __global__ __launch_bounds__(512) void hf_attn_fwd_f8e4m3_d128(const hf::AttnFwdParams p) { hf::attn::fwd<hf::attn::fp8e4m3, 128, false>(p); }
+extern "C" __global__ __launch_bounds__(512) void hf_attn_fwd_f8e4m3_d256(const hf::AttnFwdParams p) { hf::attn::fwd<hf::attn::fp8e4m3, 256, false>(p); }
+extern "C" __global__ __launch_bounds__(512) void hf_attn_decode_bf16_d64(const hf::AttnFwdParams p) { hf::attn::fwd<__bf16, 64, true>(p); }
+extern "C" __global__ __launch_bounds__(512) void hf_attn_decode_bf16_d128(const hf::AttnFwdParams p) { hf::attn::fwd<__bf16, 128, true>(p); }
+extern "C" __global__ __launch_bounds__(512) void hf_attn_decode_bf16_d256(const hf::AttnFwdParams p) { hf::attn::fwd<__bf16, 256, true>(p); }
+extern "C" __global__ __launch_bounds__(512) void hf_attn_decode_f16_d64(const hf::AttnFwdParams p) { hf::attn::fwd<_Float16, 64, true>(p); }
+extern "C" __global__ __launch_bounds__(512) void hf_attn_decode_f16_d128(const hf::AttnFwdParams p) { hf::attn::fwd<_Float16, 128, true>(p); }
+extern "C" __global__ __launch_bounds__(512) void hf_attn_decode_f16_d256(const hf::AttnFwdParams p) { hf::attn::fwd<_Float16, 256, true>(p); }
+extern "C" __global__ __launch_bounds__(512) void hf_attn_decode_f8e4m3_d64(const hf::AttnFwdParams p) { hf::attn::fwd<hf::attn::fp8e4m3, 64, true>(p); }
+extern "C" __global__ __launch_bounds__(512) void hf_attn_decode_f8e4m3_d128(const hf::AttnFwdParams p) { hf::attn::fwd<hf::attn::fp8e4m3, 128, true>(p); }
+extern "C" __global__ __launch_bounds__(512) void hf_attn_decode_f8e4m3_d256(const hf::AttnFwdParams p) { hf::attn::fwd<hf::attn::fp8e4m3, 256, true>(p); }
+extern "C" __global__ __launch_bounds__(256) void hf_attn_combine(const hf::AttnFwdParams p) { hf::attn::combine(p); }
 // clang-format on
 
 HF_EXPORT(hf_attn_fwd_bf16_d64, hf::AttnFwdParams)
@@ -338,6 +434,16 @@ HF_EXPORT(hf_attn_fwd_f16_d256, hf::AttnFwdParams)
 HF_EXPORT(hf_attn_fwd_f8e4m3_d64, hf::AttnFwdParams)
 HF_EXPORT(hf_attn_fwd_f8e4m3_d128, hf::AttnFwdParams)
 HF_EXPORT(hf_attn_fwd_f8e4m3_d256, hf::AttnFwdParams)
+HF_EXPORT(hf_attn_decode_bf16_d64, hf::AttnFwdParams)
+HF_EXPORT(hf_attn_decode_bf16_d128, hf::AttnFwdParams)
+HF_EXPORT(hf_attn_decode_bf16_d256, hf::AttnFwdParams)
+HF_EXPORT(hf_attn_decode_f16_d64, hf::AttnFwdParams)
+HF_EXPORT(hf_attn_decode_f16_d128, hf::AttnFwdParams)
+HF_EXPORT(hf_attn_decode_f16_d256, hf::AttnFwdParams)
+HF_EXPORT(hf_attn_decode_f8e4m3_d64, hf::AttnFwdParams)
+HF_EXPORT(hf_attn_decode_f8e4m3_d128, hf::AttnFwdParams)
+HF_EXPORT(hf_attn_decode_f8e4m3_d256, hf::AttnFwdParams)
+HF_EXPORT(hf_attn_combine, hf::AttnFwdParams)
 
 HF_ISA_EXPECT(hf_attn_fwd_bf16_d64, gfx950, "v_mfma_f32_16x16x32_bf16")
 HF_ISA_EXPECT(hf_attn_fwd_bf16_d128, gfx950, "v_mfma_f32_16x16x32_bf16")
@@ -357,3 +463,22 @@ HF_ISA_EXPECT(hf_attn_fwd_f16_d256, gfx942, "v_mfma_f32_16x16x16_f16")
 HF_ISA_EXPECT(hf_attn_fwd_f8e4m3_d64, gfx942, "v_mfma_f32_16x16x32_fp8_fp8")
 HF_ISA_EXPECT(hf_attn_fwd_f8e4m3_d128, gfx942, "v_mfma_f32_16x16x32_fp8_fp8")
 HF_ISA_EXPECT(hf_attn_fwd_f8e4m3_d256, gfx942, "v_mfma_f32_16x16x32_fp8_fp8")
+HF_ISA_EXPECT(hf_attn_decode_bf16_d64, gfx950, "v_mfma_f32_16x16x32_bf16")
+HF_ISA_EXPECT(hf_attn_decode_bf16_d128, gfx950, "v_mfma_f32_16x16x32_bf16")
+HF_ISA_EXPECT(hf_attn_decode_bf16_d256, gfx950, "v_mfma_f32_16x16x32_bf16")
+HF_ISA_EXPECT(hf_attn_decode_f16_d64, gfx950, "v_mfma_f32_16x16x32_f16")
+HF_ISA_EXPECT(hf_attn_decode_f16_d128, gfx950, "v_mfma_f32_16x16x32_f16")
+HF_ISA_EXPECT(hf_attn_decode_f16_d256, gfx950, "v_mfma_f32_16x16x32_f16")
+HF_ISA_EXPECT(hf_attn_decode_f8e4m3_d64, gfx950, "v_mfma_f32_16x16x32_fp8_fp8")
+HF_ISA_EXPECT(hf_attn_decode_f8e4m3_d128, gfx950, "v_mfma_f32_16x16x32_fp8_fp8")
+HF_ISA_EXPECT(hf_attn_decode_f8e4m3_d256, gfx950, "v_mfma_f32_16x16x32_fp8_fp8")
+HF_ISA_EXPECT(hf_attn_decode_bf16_d64, gfx942, "v_mfma_f32_16x16x16_bf16")
+HF_ISA_EXPECT(hf_attn_decode_bf16_d128, gfx942, "v_mfma_f32_16x16x16_bf16")
+HF_ISA_EXPECT(hf_attn_decode_bf16_d256, gfx942, "v_mfma_f32_16x16x16_bf16")
+HF_ISA_EXPECT(hf_attn_decode_f16_d64, gfx942, "v_mfma_f32_16x16x16_f16")
+HF_ISA_EXPECT(hf_attn_decode_f16_d128, gfx942, "v_mfma_f32_16x16x16_f16")
+HF_ISA_EXPECT(hf_attn_decode_f16_d256, gfx942, "v_mfma_f32_16x16x16_f16")
+HF_ISA_EXPECT(hf_attn_decode_f8e4m3_d64, gfx942, "v_mfma_f32_16x16x32_fp8_fp8")
+HF_ISA_EXPECT(hf_attn_decode_f8e4m3_d128, gfx942, "v_mfma_f32_16x16x32_fp8_fp8")
+HF_ISA_EXPECT(hf_attn_decode_f8e4m3_d256, gfx942, "v_mfma_f32_16x16x32_fp8_fp8")
+// hf_attn_combine has no matrix instruction.
