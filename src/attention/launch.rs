@@ -58,9 +58,32 @@ pub(crate) struct AttnFwdParams {
     pub softcap: f32,
     pub v_descale: f32,
     pub out_kind: i32,
+    pub batch: i32,
+    pub kv_splits: i32,
+    pub head_dim: i32,
+    pub reserved: i32,
+    pub part_o: u64,
+    pub part_lse: u64,
 }
 // The C++ side asserts the same size.
-const _: () = assert!(std::mem::size_of::<AttnFwdParams>() == 216);
+const _: () = assert!(std::mem::size_of::<AttnFwdParams>() == 248);
+
+/// Longest query (per sequence) that takes the split-KV decode path.
+pub const DECODE_MAX_SEQLEN_Q: usize = 16;
+/// Query heads one decode block serves (one wave each).
+const DECODE_HEADS_PER_BLOCK: usize = 8;
+/// Keys per LDS tile of the kernels, per head dim.
+fn kv_tile_rows(head_dim: usize) -> usize {
+    if head_dim <= 128 {
+        64
+    } else {
+        32
+    }
+}
+/// Blocks the decode grid aims for (enough to fill the largest GPUs' CUs twice).
+const DECODE_TARGET_BLOCKS: usize = 512;
+/// At most this many KV splits.
+const DECODE_MAX_SPLITS: usize = 64;
 
 /// Query rows one block of the forward kernel covers (8 waves × 16 or 32 rows), per head dim.
 pub(crate) fn block_rows(head_dim: usize) -> usize {
@@ -81,13 +104,25 @@ fn out_kind(dtype: DType) -> i32 {
 }
 
 /// Name of the forward kernel for an input dtype and head dim (the dtype already validated for the arch).
-fn kernel_name(dtype: DType, head_dim: usize) -> String {
+fn kernel_name(kind: &str, dtype: DType, head_dim: usize) -> String {
     let t = match dtype {
         DType::BF16 => "bf16",
         DType::F16 => "f16",
         _ => "f8e4m3", // the arch's e4m3 flavour: the kernel reads it as the hardware does
     };
-    format!("hf_attn_fwd_{t}_d{head_dim}")
+    format!("hf_attn_{kind}_{t}_d{head_dim}")
+}
+
+/// How a plan computes: one forward launch, or split-KV decode plus the combine.
+#[derive(Debug)]
+enum Path {
+    Forward,
+    Decode {
+        splits: usize,
+        /// f32 partial outputs and LSEs of every split (the kernels' workspace).
+        part_o: DeviceBuffer<f32>,
+        part_lse: DeviceBuffer<f32>,
+    },
 }
 
 /// The largest value the kernels index with in 32 bits (byte offsets within one head, token counts, grid ids).
@@ -105,6 +140,7 @@ pub struct AttentionPlan {
     grid: u32,
     params: AttnFwdParams,
     cu_seqlens: Option<(DeviceBuffer<i32>, DeviceBuffer<i32>)>,
+    path: Path,
 }
 
 impl AttentionPlan {
@@ -133,7 +169,11 @@ impl AttentionPlan {
         check_dtype(arch, spec.dtype)?;
         let es = spec.dtype.size_bytes();
         let varlen = spec.varlen.is_some();
-        for (name, s) in [("q_strides", &spec.q_strides), ("k_strides", &spec.k_strides), ("v_strides", &spec.v_strides)] {
+        for (name, s) in [
+            ("q_strides", &spec.q_strides),
+            ("k_strides", &spec.k_strides),
+            ("v_strides", &spec.v_strides),
+        ] {
             check_strides(name, s, 16 / es, varlen)?;
         }
         check_strides("o_strides", &spec.o_strides, 4, varlen)?;
@@ -167,7 +207,12 @@ impl AttentionPlan {
             .ok_or_else(|| Error::Overflow {
                 what: "the grid (batch · heads_q · query blocks) beyond 2^31 blocks".into(),
             })?;
-        for (what, v) in [("seqlen_q", max_q), ("seqlen_k", max_k), ("heads_q", spec.heads_q), ("total LSE rows", spec.lse_len())] {
+        for (what, v) in [
+            ("seqlen_q", max_q),
+            ("seqlen_k", max_k),
+            ("heads_q", spec.heads_q),
+            ("total LSE rows", spec.lse_len()),
+        ] {
             if v > I32_LIMIT {
                 return Err(Error::Overflow {
                     what: format!("{what} = {v} beyond the kernel's 31-bit range"),
@@ -177,7 +222,11 @@ impl AttentionPlan {
 
         let descale_qk = spec.descale_q * spec.descale_k;
         let qk_scale = spec.softmax_scale * descale_qk;
-        let window_right = if spec.causal { 0 } else { spec.window.right.map_or(-1, |r| r.min(I32_LIMIT) as i32) };
+        let window_right = if spec.causal {
+            0
+        } else {
+            spec.window.right.map_or(-1, |r| r.min(I32_LIMIT) as i32)
+        };
         let lse_strides = if varlen {
             [0, spec.total_q() as i64]
         } else {
@@ -204,26 +253,74 @@ impl AttentionPlan {
             out_kind: out_kind(spec.out_dtype),
             ..Default::default()
         };
+        let mut params = params;
+        params.batch = spec.batch as i32;
+        params.head_dim = spec.head_dim as i32;
+        params.kv_splits = 1;
+        // Short queries against more than one KV tile: split the keys across blocks, then combine by LSE.
+        let (path, kernel, grid) =
+            if spec.seqlen_q <= DECODE_MAX_SEQLEN_Q && spec.seqlen_k > kv_tile_rows(spec.head_dim) {
+                let tiles = spec.seqlen_k.div_ceil(kv_tile_rows(spec.head_dim));
+                let chunks = (spec.heads_q / spec.heads_kv).div_ceil(DECODE_HEADS_PER_BLOCK);
+                let base = spec.batch * spec.heads_kv * chunks;
+                let splits = (DECODE_TARGET_BLOCKS / base.max(1)).clamp(1, tiles.min(DECODE_MAX_SPLITS));
+                let rows = splits * spec.batch * spec.heads_q * DECODE_MAX_SEQLEN_Q;
+                let part_o =
+                    device.alloc_zeroed::<f32>(rows.checked_mul(spec.head_dim).ok_or_else(|| Error::Overflow {
+                        what: "the decode workspace".into(),
+                    })?)?;
+                let part_lse = device.alloc_zeroed::<f32>(rows)?;
+                params.kv_splits = splits as i32;
+                let grid = (base * splits) as u32;
+                (
+                    Path::Decode {
+                        splits,
+                        part_o,
+                        part_lse,
+                    },
+                    kernel_name("decode", spec.dtype, spec.head_dim),
+                    grid,
+                )
+            } else {
+                (
+                    Path::Forward,
+                    kernel_name("fwd", spec.dtype, spec.head_dim),
+                    grid as u32,
+                )
+            };
         let cu_seqlens = match &spec.varlen {
             Some(v) => {
                 let to_i32 = |cu: &[u32]| cu.iter().map(|&x| x as i32).collect::<Vec<_>>();
-                Some((device.upload(&to_i32(&v.cu_seqlens_q))?, device.upload(&to_i32(&v.cu_seqlens_k))?))
+                Some((
+                    device.upload(&to_i32(&v.cu_seqlens_q))?,
+                    device.upload(&to_i32(&v.cu_seqlens_k))?,
+                ))
             }
             None => None,
         };
         Ok(AttentionPlan {
             device: device.clone(),
             spec: spec.clone(),
-            kernel: kernel_name(spec.dtype, spec.head_dim),
-            grid: grid as u32,
+            kernel,
+            grid,
             params,
             cu_seqlens,
+            path,
         })
     }
 
-    /// The kernel this plan launches.
+    /// The kernel this plan launches (for decode plans, the split kernel; `hf_attn_combine` follows it).
     pub fn kernel(&self) -> &str {
         &self.kernel
+    }
+
+    /// The number of KV splits of a split-KV decode plan (`seqlen_q ≤ 16` and more than one KV tile), or `None` for
+    /// a plain forward launch.
+    pub fn kv_splits(&self) -> Option<usize> {
+        match &self.path {
+            Path::Decode { splits, .. } => Some(*splits),
+            Path::Forward => None,
+        }
     }
 
     /// The problem this plan computes.
@@ -246,12 +343,25 @@ impl AttentionPlan {
     ) -> Result<()> {
         let spec = &self.spec;
         if T::DTYPE != spec.dtype {
-            return Err(Error::invalid("q/k/v element type", format!("{} (the spec's dtype)", spec.dtype), T::DTYPE));
+            return Err(Error::invalid(
+                "q/k/v element type",
+                format!("{} (the spec's dtype)", spec.dtype),
+                T::DTYPE,
+            ));
         }
         if O::DTYPE != spec.out_dtype {
-            return Err(Error::invalid("o element type", format!("{} (the spec's out_dtype)", spec.out_dtype), O::DTYPE));
+            return Err(Error::invalid(
+                "o element type",
+                format!("{} (the spec's out_dtype)", spec.out_dtype),
+                O::DTYPE,
+            ));
         }
-        for (what, dev) in [("q", q.device()), ("k", k.device()), ("v", v.device()), ("o", o.device())] {
+        for (what, dev) in [
+            ("q", q.device()),
+            ("k", k.device()),
+            ("v", v.device()),
+            ("o", o.device()),
+        ] {
             if !dev.same_as(&self.device) {
                 return Err(Error::DeviceMismatch {
                     what: format!("buffer {what} is on {}, the plan on {}", dev.name(), self.device.name()),
@@ -276,7 +386,11 @@ impl AttentionPlan {
             (true, Some(l)) => {
                 if !l.device().same_as(&self.device) {
                     return Err(Error::DeviceMismatch {
-                        what: format!("buffer lse is on {}, the plan on {}", l.device().name(), self.device.name()),
+                        what: format!(
+                            "buffer lse is on {}, the plan on {}",
+                            l.device().name(),
+                            self.device.name()
+                        ),
                     });
                 }
                 if l.len() < spec.lse_len() {
@@ -293,7 +407,11 @@ impl AttentionPlan {
                 return Err(Error::invalid("lse", "a buffer (the spec asks for the LSE)", "None"));
             }
             (false, Some(_)) => {
-                return Err(Error::invalid("lse", "None (the spec does not ask for the LSE)", "a buffer"));
+                return Err(Error::invalid(
+                    "lse",
+                    "None (the spec does not ask for the LSE)",
+                    "a buffer",
+                ));
             }
         };
         if spec.total_q() == 0 || spec.batch == 0 {
@@ -310,9 +428,21 @@ impl AttentionPlan {
             params.cu_seqlens_k = ck.device_ptr();
         }
         let cfg = LaunchConfig::linear(self.grid, BLOCK_THREADS);
+        if let Path::Decode { part_o, part_lse, .. } = &self.path {
+            params.part_o = part_o.device_ptr();
+            params.part_lse = part_lse.device_ptr();
+        }
         // SAFETY: every address in `params` belongs to a live buffer of this device whose length was checked against
-        // the spec above, and the spec's strides were validated against those lengths by `AttentionSpec::validate`.
-        unsafe { self.device.launch(&self.kernel, cfg, &params) }
+        // the spec above, and the spec's strides were validated against those lengths by `AttentionSpec::validate`;
+        // the decode workspace was sized for `kv_splits · batch · heads_q · 16` rows of `head_dim` at plan creation.
+        unsafe {
+            self.device.launch(&self.kernel, cfg, &params)?;
+            if let Path::Decode { .. } = &self.path {
+                let combine = LaunchConfig::linear((spec.batch * spec.heads_q) as u32, 256);
+                self.device.launch("hf_attn_combine", combine, &params)?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -365,14 +495,23 @@ mod tests {
 
     #[test]
     fn kernel_names_match_the_kernel_sources() {
-        assert_eq!(kernel_name(DType::BF16, 128), "hf_attn_fwd_bf16_d128");
-        assert_eq!(kernel_name(DType::F16, 64), "hf_attn_fwd_f16_d64");
-        assert_eq!(kernel_name(DType::F8E4M3Fnuz, 256), "hf_attn_fwd_f8e4m3_d256");
+        assert_eq!(kernel_name("fwd", DType::BF16, 128), "hf_attn_fwd_bf16_d128");
+        assert_eq!(kernel_name("fwd", DType::F16, 64), "hf_attn_fwd_f16_d64");
+        assert_eq!(
+            kernel_name("decode", DType::F8E4M3Fnuz, 256),
+            "hf_attn_decode_f8e4m3_d256"
+        );
         let src = include_str!("../../kernels/attention/fwd.hip");
-        for d in SUPPORTED_HEAD_DIMS {
-            for t in [DType::BF16, DType::F16, DType::F8E4M3] {
-                let name = kernel_name(t, d);
-                assert!(src.contains(&format!("HF_EXPORT({name}, hf::AttnFwdParams)")), "{name} not exported");
+        assert!(src.contains("HF_EXPORT(hf_attn_combine, hf::AttnFwdParams)"));
+        for kind in ["fwd", "decode"] {
+            for d in SUPPORTED_HEAD_DIMS {
+                for t in [DType::BF16, DType::F16, DType::F8E4M3] {
+                    let name = kernel_name(kind, t, d);
+                    assert!(
+                        src.contains(&format!("HF_EXPORT({name}, hf::AttnFwdParams)")),
+                        "{name} not exported"
+                    );
+                }
             }
         }
     }
@@ -381,8 +520,17 @@ mod tests {
     fn fp8_flavour_must_match_the_arch() {
         assert!(check_dtype(&Arch::Gfx950, DType::F8E4M3).is_ok());
         assert!(check_dtype(&Arch::Gfx942, DType::F8E4M3Fnuz).is_ok());
-        assert!(matches!(check_dtype(&Arch::Gfx942, DType::F8E4M3), Err(Error::UnsupportedDType { .. })));
-        assert!(matches!(check_dtype(&Arch::Gfx950, DType::F8E4M3Fnuz), Err(Error::UnsupportedDType { .. })));
-        assert!(matches!(check_dtype(&Arch::Gfx950, DType::F8E5M2), Err(Error::UnsupportedDType { .. })));
+        assert!(matches!(
+            check_dtype(&Arch::Gfx942, DType::F8E4M3),
+            Err(Error::UnsupportedDType { .. })
+        ));
+        assert!(matches!(
+            check_dtype(&Arch::Gfx950, DType::F8E4M3Fnuz),
+            Err(Error::UnsupportedDType { .. })
+        ));
+        assert!(matches!(
+            check_dtype(&Arch::Gfx950, DType::F8E5M2),
+            Err(Error::UnsupportedDType { .. })
+        ));
     }
 }
