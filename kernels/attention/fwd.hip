@@ -11,10 +11,9 @@
 //     tiles none of its rows can see, and the mask arithmetic of tiles all its rows fully see;
 //   - blocks are remapped so one XCD works through neighbouring query blocks of one head (shared K/V in its L2), and
 //     for causal masks the heaviest query blocks start first.
-// Ragged edges: out-of-range rows load as zeros through buffer-load clamping (hipforge/memory.hpp) and are masked.
+// Ragged edges: out-of-range rows load as zeros through buffer-load clamping (hipforge/softmax.hpp: gbuf) and are masked.
 // A query row that sees no key at all writes O = 0 and LSE = −inf (never NaN).
 #include "hipforge/device.hpp"
-#include "hipforge/memory.hpp"
 #include "hipforge/softmax.hpp"
 
 namespace hf {
@@ -62,7 +61,7 @@ template <int D>
 inline constexpr int kv_rows = D <= 128 ? 64 : 32;
 
 template <int DW>
-__device__ inline frag<DW> load_frag(const buffer& buf, uint32_t off) {
+__device__ inline frag<DW> load_frag(const gbuf& buf, uint32_t off) {
     if constexpr (DW == 4) return __builtin_bit_cast(frag<4>, buf.load16(off));
     else return __builtin_bit_cast(frag<2>, buf.load8(off));
 }
@@ -75,7 +74,7 @@ __device__ inline frag<DW> lds_frag(const unsigned char* p) {
 
 // A strided (rows × D) view of one head: byte offset of (row, element), or kOutOfRange past the last row.
 struct head_view {
-    buffer buf;
+    gbuf buf;
     int rows;
     uint32_t row_bytes;
     __device__ uint32_t at(int row, int byte) const {
@@ -88,7 +87,7 @@ __device__ inline head_view make_view(uint64_t base, const int64_t* strides, int
     const T* p = (const T*)base + b * strides[0] + h * strides[2] + (int64_t)tok0 * strides[1];
     const uint32_t row_bytes = (uint32_t)(strides[1] * (int64_t)sizeof(T));
     const uint32_t bytes = rows > 0 ? (uint32_t)(rows - 1) * row_bytes + (uint32_t)(D * sizeof(T)) : 0;
-    return head_view{buffer::make(p, bytes), rows, row_bytes};
+    return head_view{gbuf::make(p, bytes), rows, row_bytes};
 }
 
 // Four f32 values rounded to a 16-bit type, packed into two dwords.

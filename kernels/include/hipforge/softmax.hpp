@@ -14,6 +14,22 @@ namespace hf {
 namespace attn {
 
 // ---------------------------------------------------------------------------------------------------------------
+// Global loads through a buffer resource: an offset past the range reads as zeros (CDNA raw-buffer semantics), so
+// ragged edges need no branches. (The same idea as hipforge/memory.hpp's `buffer`, which was not on main when this
+// kernel landed; only what attention needs. TODO(attention): use memory.hpp's buffer once both are on main.)
+inline constexpr uint32_t kOutOfRange = 0x80000000u;  // past every range the host creates (< 2^31 bytes)
+
+struct gbuf {
+    __amdgpu_buffer_rsrc_t rsrc;
+    __device__ static gbuf make(const void* base, uint32_t bytes) {
+        // Word 3 for raw (stride 0) buffers on gfx9: 32-bit data format, range checked in bytes.
+        return gbuf{__builtin_amdgcn_make_buffer_rsrc(const_cast<void*>(base), 0, (int)bytes, 0x00020000)};
+    }
+    __device__ auto load16(uint32_t off) const { return __builtin_amdgcn_raw_buffer_load_b128(rsrc, (int)off, 0, 0); }
+    __device__ auto load8(uint32_t off) const { return __builtin_amdgcn_raw_buffer_load_b64(rsrc, (int)off, 0, 0); }
+};
+
+// ---------------------------------------------------------------------------------------------------------------
 // Element types and the 16×16×K MFMA each one uses.
 
 /// FP8 E4M3 storage (OCP on gfx950, FNUZ on gfx942: the MFMA reads it per the arch).
