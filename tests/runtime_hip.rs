@@ -177,6 +177,37 @@ fn committed_abi_values_agree_with_the_installed_headers() {
         ("hipMemcpyDeviceToHost", hipMemcpyDeviceToHost as i64),
         ("hipMemcpyDeviceToDevice", hipMemcpyDeviceToDevice as i64),
         ("hipMemcpyDefault", hipMemcpyDefault as i64),
+        ("hipDeviceAttributeClockRate", hipDeviceAttributeClockRate as i64),
+        ("hipDeviceAttributeL2CacheSize", hipDeviceAttributeL2CacheSize as i64),
+        (
+            "hipDeviceAttributeComputeCapabilityMajor",
+            hipDeviceAttributeComputeCapabilityMajor as i64,
+        ),
+        (
+            "hipDeviceAttributeMaxThreadsPerBlock",
+            hipDeviceAttributeMaxThreadsPerBlock as i64,
+        ),
+        (
+            "hipDeviceAttributeComputeCapabilityMinor",
+            hipDeviceAttributeComputeCapabilityMinor as i64,
+        ),
+        (
+            "hipDeviceAttributeMultiprocessorCount",
+            hipDeviceAttributeMultiprocessorCount as i64,
+        ),
+        (
+            "hipDeviceAttributeMaxSharedMemoryPerBlock",
+            hipDeviceAttributeMaxSharedMemoryPerBlock as i64,
+        ),
+        (
+            "hipDeviceAttributeTotalGlobalMem",
+            hipDeviceAttributeTotalGlobalMem as i64,
+        ),
+        ("hipDeviceAttributeWarpSize", hipDeviceAttributeWarpSize as i64),
+        (
+            "hipDeviceAttributeMaxSharedMemoryPerMultiprocessor",
+            hipDeviceAttributeMaxSharedMemoryPerMultiprocessor as i64,
+        ),
         ("HIP_R_32F", HIP_R_32F as i64),
         ("HIP_R_64F", HIP_R_64F as i64),
         ("HIP_R_16F", HIP_R_16F as i64),
@@ -247,4 +278,16 @@ fn r0600_struct_landmarks() {
     assert_eq!(offset_of!(P, gcnArchName), offset_of!(P, hipReserved) + 32 * 4);
     assert_eq!(offset_of!(P, hipReserved), offset_of!(P, reserved) + 63 * 4);
     assert_eq!(std::mem::size_of::<P>() % 8, 0);
+}
+
+/// Handles can move between threads and be shared: devices, buffers, streams and events are all `Send + Sync`.
+#[test]
+fn handles_are_send_and_sync() {
+    fn check<T: Send + Sync>() {}
+    check::<Device>();
+    check::<hipforge::runtime::DeviceBuffer<f32>>();
+    check::<hipforge::runtime::Stream>();
+    check::<hipforge::runtime::Event>();
+    check::<HipRuntime>();
+    check::<hipforge::runtime::hipblaslt::HipBlasLt>();
 }

@@ -54,9 +54,29 @@ pub const hipMemcpyDeviceToDevice: hipMemcpyKind = 3;
 /// Inferred from the pointers.
 pub const hipMemcpyDefault: hipMemcpyKind = 4;
 
-/// `hipDeviceAttribute_t` (an `int`-sized C enum). Values differ between releases for attributes added later, so
-/// only the long-stable ones hipforge reads are listed here.
+/// `hipDeviceAttribute_t` (an `int`-sized C enum). Only attributes whose values are the same in HIP 5.x, 6.x and 7.x
+/// are listed (tests/runtime_hip.rs checks them against the installed headers).
 pub type hipDeviceAttribute_t = c_int;
+/// Peak shader clock, kHz.
+pub const hipDeviceAttributeClockRate: hipDeviceAttribute_t = 5;
+/// L2 cache bytes.
+pub const hipDeviceAttributeL2CacheSize: hipDeviceAttribute_t = 19;
+/// "Compute capability" major (gfx9xx: 9).
+pub const hipDeviceAttributeComputeCapabilityMajor: hipDeviceAttribute_t = 23;
+/// Threads per block, maximum.
+pub const hipDeviceAttributeMaxThreadsPerBlock: hipDeviceAttribute_t = 56;
+/// "Compute capability" minor.
+pub const hipDeviceAttributeComputeCapabilityMinor: hipDeviceAttribute_t = 61;
+/// Compute units.
+pub const hipDeviceAttributeMultiprocessorCount: hipDeviceAttribute_t = 63;
+/// LDS bytes per block, maximum.
+pub const hipDeviceAttributeMaxSharedMemoryPerBlock: hipDeviceAttribute_t = 74;
+/// Global memory bytes (saturates at `i32::MAX` through the `int` interface).
+pub const hipDeviceAttributeTotalGlobalMem: hipDeviceAttribute_t = 84;
+/// Threads per wave.
+pub const hipDeviceAttributeWarpSize: hipDeviceAttribute_t = 87;
+/// LDS bytes per CU (AMD-specific range).
+pub const hipDeviceAttributeMaxSharedMemoryPerMultiprocessor: hipDeviceAttribute_t = 10002;
 
 /// Flag for `hipStreamCreateWithFlags`: no implicit synchronization with the null stream.
 pub const hipStreamNonBlocking: c_uint = 1;
