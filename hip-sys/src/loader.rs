@@ -16,6 +16,8 @@ pub struct LibrarySpec {
     pub file_names: &'static [&'static str],
     /// Environment variable that, when set, names the only file to open.
     pub override_var: &'static str,
+    /// A symbol every version exports, used to find the file the system loader picked for a bare name.
+    pub probe_symbol: &'static str,
 }
 
 /// The HIP runtime (`libamdhip64`): unversioned name, then ROCm 7, 6, 5 sonames.
@@ -28,6 +30,7 @@ pub const HIP_RUNTIME: LibrarySpec = LibrarySpec {
         "libamdhip64.so.5",
     ],
     override_var: "HIPFORGE_HIP_LIBRARY",
+    probe_symbol: "hipRuntimeGetVersion",
 };
 
 /// hipBLASLt: unversioned name, then the ROCm 7 (`.so.1`) and ROCm 6 (`.so.0`) sonames.
@@ -35,6 +38,7 @@ pub const HIPBLASLT: LibrarySpec = LibrarySpec {
     what: "hipBLASLt",
     file_names: &["libhipblaslt.so", "libhipblaslt.so.1", "libhipblaslt.so.0"],
     override_var: "HIPFORGE_HIPBLASLT_LIBRARY",
+    probe_symbol: "hipblasLtCreate",
 };
 
 /// A library could not be opened.
@@ -98,6 +102,20 @@ impl Library {
         bytes.extend_from_slice(name.as_bytes());
         bytes.push(0);
         self.lib.get::<T>(&bytes).ok().map(|s| *s)
+    }
+
+    /// The file that defines `symbol`, as the dynamic loader reports it (`dladdr`): for a library opened by bare
+    /// name, this is where the system loader found it.
+    pub fn file_of_symbol(&self, symbol: &str) -> Option<String> {
+        // SAFETY: only the address is used; dladdr fills `info` with pointers into the loader's own tables.
+        unsafe {
+            let addr = self.get::<*mut std::ffi::c_void>(symbol)?;
+            let mut info: libc::Dl_info = std::mem::zeroed();
+            if libc::dladdr(addr as *const libc::c_void, &mut info) == 0 || info.dli_fname.is_null() {
+                return None;
+            }
+            Some(std::ffi::CStr::from_ptr(info.dli_fname).to_string_lossy().into_owned())
+        }
     }
 
     /// True when the library exports `name`.
@@ -205,7 +223,13 @@ impl LibrarySpec {
         }
         for name in self.file_names {
             match load_from(self.what, name) {
-                Ok(lib) => return Ok(lib),
+                Ok(mut lib) => {
+                    // Report the file the system loader chose, not just the name it was given.
+                    if let Some(file) = lib.file_of_symbol(self.probe_symbol) {
+                        lib.path = file;
+                    }
+                    return Ok(lib);
+                }
                 Err(e) => tried.extend(e.tried),
             }
         }
