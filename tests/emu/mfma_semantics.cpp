@@ -343,6 +343,38 @@ static void test_arith_models() {
         sem::f32_from_bits(d[lane][vgpr]));
 }
 
+// gfx950 exact policy at the edges: a cancellation across 160 bits (the wide accumulator), and subnormal results.
+static void test_exact_edges() {
+  spec::Op op{"mfma_f32_16x16x16bf16_1k", 16, 16, spec::BF16, spec::BF16, false, false};
+  auto bf = [](float x) { return uint32_t(sem::f32_bits(x) >> 16); };  // exact for these powers of two
+  auto run1 = [&](std::initializer_list<std::pair<float, float>> prods, float c) {
+    sem::MfmaRegs regs{};
+    int lane, item, k = 0;
+    for (auto [x, y] : prods) {
+      spec::where_ab(op, spec::BF16, 0, k, lane, item);
+      spec::put(regs.a[lane], item, 16, bf(x));
+      spec::where_ab(op, spec::BF16, 0, k, lane, item);
+      spec::put(regs.b[lane], item, 16, bf(y));
+      ++k;
+    }
+    int vgpr;
+    spec::where_cd(16, 0, 0, lane, vgpr);
+    regs.c[lane][vgpr] = sem::f32_bits(c);
+    uint32_t d[64][16];
+    sem::mfma(sem::Arch::gfx950, desc_of(op), regs, nullptr, d);
+    return sem::f32_from_bits(d[lane][vgpr]);
+  };
+  HF_CHECK(run1({{0x1p50f, -0x1p50f}, {0x1p-30f, 0x1p-30f}}, 0x1p100f) == 0x1p-60f,
+           "2^100 - 2^100 + 2^-60 is exactly 2^-60");
+  HF_CHECK(run1({{0x1p-75f, 0x1p-75f}}, 0.0f) == 0.0f, "2^-150 is a tie between 0 and 2^-149: even, 0");
+  HF_CHECK(run1({{0x1.8p-75f, 0x1p-75f}}, 0.0f) == 0x1p-149f, "0.75 of the smallest subnormal rounds up");
+  HF_CHECK(run1({{0x1p100f, 0x1p100f}}, 0.0f) == INFINITY, "2^200 overflows f32 to +Inf");
+  HF_CHECK(std::isnan(run1({{INFINITY, 1.0f}, {-1.0f, INFINITY}}, 0.0f)), "+Inf - Inf is NaN");
+  HF_CHECK(run1({{0x1p-24f, 1.0f}}, 1.0f) == 1.0f, "1 + 2^-24 is a tie: even, 1");
+  HF_CHECK(run1({{0x1p-24f, 1.0f}, {0x1p-65f, 0x1p-65f}}, 1.0f) == 1.0f + 0x1p-23f,
+           "1 + 2^-24 + 2^-130 is above the tie (sticky bit 130 places down): 1 + 2^-23");
+}
+
 int main() {
   test_all_ops_random();
   test_samples();
@@ -351,5 +383,6 @@ int main() {
   test_scales();
   test_i8_wrap();
   test_arith_models();
+  test_exact_edges();
   return hf::test::summary();
 }

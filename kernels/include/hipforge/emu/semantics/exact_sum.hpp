@@ -29,13 +29,15 @@ class ExactSum {
       p = 0;
     }
     const int q = p >> 5, s = p & 31;
-    if (q + 2 >= kDigits) return;  // beyond 2^(kLowExp+736): impossible for finite CDNA products
+    if (q + 3 >= kDigits) return;  // beyond 2^(kLowExp+704): impossible for finite CDNA products
     __int128 v = (__int128)m << s;
     d_[q] += int64_t(v & 0xFFFFFFFF);
     v >>= 32;
     d_[q + 1] += int64_t(v & 0xFFFFFFFF);
     v >>= 32;
     d_[q + 2] += int64_t(v);
+    lo_ = q < lo_ ? q : lo_;
+    hi_ = q + 2 > hi_ ? q + 2 : hi_;
   }
 
   /// Adds a finite double exactly.
@@ -48,42 +50,54 @@ class ExactSum {
 
   /// The sum rounded to binary32 with round-to-nearest-even (subnormals kept, overflow to ±Inf).
   float round_f32() const {
+    if (hi_ < 0) return 0.0f;
+    // Work on the touched digits only: [lo, top], one spare digit above for carries and the sign.
+    const int lo = lo_, top = hi_ + 1;
     int64_t d[kDigits];
-    for (int i = 0; i < kDigits; ++i) d[i] = d_[i];
-    normalize(d);
-    const bool neg = d[kDigits - 1] < 0;
+    for (int i = lo; i <= top; ++i) d[i] = d_[i];
+    normalize(d, lo, top);
+    const bool neg = d[top] < 0;
     if (neg) {
-      for (int i = 0; i < kDigits; ++i) d[i] = -d[i];
-      normalize(d);
+      for (int i = lo; i <= top; ++i) d[i] = -d[i];
+      normalize(d, lo, top);
     }
-    int top = kDigits - 1;
-    while (top >= 0 && d[top] == 0) --top;
-    if (top < 0) return neg ? -0.0f : 0.0f;
-    const int msb = top * 32 + (63 - __builtin_clzll(uint64_t(d[top])));  // bit index of the leading one
+    int t = top;
+    while (t >= lo && d[t] == 0) --t;
+    if (t < lo) return 0.0f;
+    const int msb = t * 32 + (63 - __builtin_clzll(uint64_t(d[t])));  // bit index of the leading one
     const int msb_exp = msb + kLowExp;
     const int q_exp = msb_exp - 23 > -149 ? msb_exp - 23 : -149;  // exponent of the result's last place
     const int qb = q_exp - kLowExp;
     uint64_t mant = 0;
-    for (int b = msb; b >= qb; --b) mant = (mant << 1) | bit(d, b);
-    const bool guard = qb >= 1 && bit(d, qb - 1);
+    for (int b = msb; b >= qb; --b) mant = (mant << 1) | bit(d, lo, b);
+    const bool guard = qb >= 1 && bit(d, lo, qb - 1);
     bool sticky = false;
-    for (int b = qb - 2; b >= 0 && !sticky; --b) sticky = bit(d, b);
+    if (qb >= 2) {
+      const int sb = qb - 2;  // any one bit in [0, sb]?
+      const int sd = sb >> 5;
+      for (int i = lo; i < sd && !sticky; ++i) sticky = d[i] != 0;
+      if (!sticky && sd >= lo) sticky = (uint64_t(d[sd]) & ((uint64_t(2) << (sb & 31)) - 1)) != 0;
+    }
     if (guard && (sticky || (mant & 1))) ++mant;
     const float r = float(std::ldexp(double(mant), q_exp));  // exact, or ±Inf past the f32 range
     return neg ? -r : r;
   }
 
  private:
-  static void normalize(int64_t* d) {
-    for (int i = 0; i + 1 < kDigits; ++i) {
+  static void normalize(int64_t* d, int lo, int top) {
+    for (int i = lo; i < top; ++i) {
       const int64_t carry = d[i] >> 32;  // floor division: keeps the digit in [0, 2^32)
       d[i] -= carry * (int64_t(1) << 32);
       d[i + 1] += carry;
     }
   }
-  static uint64_t bit(const int64_t* d, int b) { return (uint64_t(d[b >> 5]) >> (b & 31)) & 1; }
+  static uint64_t bit(const int64_t* d, int lo, int b) {
+    const int i = b >> 5;
+    return i < lo ? 0 : (uint64_t(d[i]) >> (b & 31)) & 1;
+  }
 
   int64_t d_[kDigits] = {};
+  int lo_ = kDigits, hi_ = -1;
 };
 
 }  // namespace hf::emu::sem

@@ -121,17 +121,71 @@ struct MfmaRegs {
 
 namespace detail {
 
-/// §7.2: an input as (integer significand with `frac` fractional bits, exponent); subnormals clamped to the format's
-/// minimum exponent, zero at exponent -126.
+/// A decoded element as an exact integer pair: value = sig · 2^exp (cls: finite, NaN, +Inf, −Inf). Building these
+/// once per MFMA keeps libm out of the inner loops: every product is an integer multiply and an exponent add.
+struct El {
+  int32_t sig;
+  int32_t exp;
+  uint8_t cls;  // 0 finite, 1 NaN, 2 +Inf, 3 -Inf
+};
+enum : uint8_t { kFinite = 0, kNaN = 1, kPosInf = 2, kNegInf = 3 };
+
+inline El el_from_double(double v) {
+  if (std::isnan(v)) return {0, 0, kNaN};
+  if (std::isinf(v)) return {0, 0, uint8_t(v > 0 ? kPosInf : kNegInf)};
+  if (v == 0.0) return {0, 0, kFinite};
+  int e;
+  const double m = std::frexp(v, &e);  // v = m·2^e, 24 bits are plenty for every format here
+  return {int32_t(std::ldexp(m, 24)), e - 24, kFinite};
+}
+
+/// Binary float bits (1 sign, `eb` exponent bits, `mb` mantissa bits, IEEE specials) to El, closed form.
+inline El el_from_ieee(uint32_t bits, int eb, int mb) {
+  const uint32_t bias = (1u << (eb - 1)) - 1;
+  const uint32_t e = (bits >> mb) & ((1u << eb) - 1), m = bits & ((1u << mb) - 1);
+  const bool neg = (bits >> (eb + mb)) & 1;
+  if (e == (1u << eb) - 1) return {0, 0, uint8_t(m ? kNaN : (neg ? kNegInf : kPosInf))};
+  const int32_t sig = int32_t(e ? ((1u << mb) | m) : m);
+  const int32_t exp = int32_t(e ? e : 1) - int32_t(bias) - mb;
+  return {neg ? -sig : sig, exp, kFinite};
+}
+
+/// Table of the ≤8-bit formats' codes (built once per format).
+inline const El* small_table(Elem el, Arch arch) {
+  static El tables[2][8][256];
+  static bool built[2][8];
+  const int a = arch == Arch::gfx942 ? 0 : 1, f = int(el);
+  if (!built[a][f]) {
+    for (int c = 0; c < 256; ++c) tables[a][f][c] = el_from_double(decode_elem(el, uint32_t(c), arch));
+    built[a][f] = true;  // benign race: every writer writes the same values
+  }
+  return tables[a][f];
+}
+
+inline El decode_el(Elem el, uint32_t raw, const El* table) {
+  switch (el) {
+    case Elem::f16: return el_from_ieee(raw & 0xFFFF, 5, 10);
+    case Elem::bf16: return el_from_ieee(raw & 0xFFFF, 8, 7);
+    case Elem::i8: return {int32_t(int8_t(uint8_t(raw))), 0, kFinite};
+    default: return table[raw & 0xFF];
+  }
+}
+
+inline int bit_length(uint64_t x) { return x ? 64 - __builtin_clzll(x) : 0; }
+
+/// §7.2: an element as (integer significand with `frac` fractional bits, exponent), subnormals clamped to the
+/// format's minimum exponent `emin`, zero at exponent −126.
 struct SigExp {
   int64_t sig;
   int exp;
 };
-
-inline SigExp split(double x, int frac, int emin) {
-  if (x == 0.0) return {0, -126};
-  const int e = std::max(std::ilogb(x), emin);
-  return {int64_t(std::ldexp(x, frac - e)), e};
+inline SigExp split(const El& x, int frac, int emin) {
+  if (x.sig == 0) return {0, -126};
+  const uint64_t mag = uint64_t(x.sig < 0 ? -int64_t(x.sig) : int64_t(x.sig));
+  const int e = std::max(x.exp + bit_length(mag) - 1, emin);
+  const int sh = x.exp + frac - e;  // exact by construction: the format has `frac` fractional bits at exponent e
+  const int64_t s = sh >= 0 ? int64_t(x.sig) << sh : int64_t(x.sig) / (int64_t(1) << -sh);
+  return {s, e};
 }
 
 inline void elem_frac_emin(Elem el, int& frac, int& emin) {
@@ -158,67 +212,107 @@ inline int64_t shift_floor(int64_t v, int n) {
 }
 
 struct Product {
-  int64_t sig;  // significand product, 24 fractional bits after alignment
-  int frac;     // fractional bits of sig before alignment
+  int64_t sig;  // significand product
+  int frac;     // its fractional bits
   int exp;
 };
 
 /// Fused sum of §7.2 step 3: align to the chunk's largest exponent, keep 24 fractional bits truncating each term.
-inline void fused_sum(const Product* p, int n, int64_t& S, int& E) {
+inline void fused_sum(const Product* p, int n, int stride, int64_t& S, int& E) {
   E = p[0].exp;
-  for (int t = 1; t < n; ++t) E = std::max(E, p[t].exp);
+  for (int t = stride; t < n; t += stride) E = std::max(E, p[t].exp);
   S = 0;
-  for (int t = 0; t < n; ++t) S += shift_trunc(p[t].sig, 24 - p[t].frac - (E - p[t].exp));
+  for (int t = 0; t < n; t += stride) S += shift_trunc(p[t].sig, 24 - p[t].frac - (E - p[t].exp));
+}
+
+/// IEEE classes of a sum of products plus acc, as binary64 would find them (products of finite inputs never
+/// overflow binary64 here): NaN, ±Inf or finite.
+inline uint8_t special_class(const El* a, const El* b, int n, uint8_t acc_cls) {
+  bool nan = acc_cls == kNaN, pinf = acc_cls == kPosInf, ninf = acc_cls == kNegInf;
+  for (int t = 0; t < n; ++t) {
+    const El &x = a[t], &y = b[t];
+    if (x.cls == kFinite && y.cls == kFinite) continue;
+    if (x.cls == kNaN || y.cls == kNaN) { nan = true; continue; }
+    const bool xz = x.cls == kFinite && x.sig == 0, yz = y.cls == kFinite && y.sig == 0;
+    if (xz || yz) { nan = true; continue; }  // 0 · Inf
+    const bool xneg = x.cls == kNegInf || (x.cls == kFinite && x.sig < 0);
+    const bool yneg = y.cls == kNegInf || (y.cls == kFinite && y.sig < 0);
+    (xneg != yneg ? ninf : pinf) = true;
+  }
+  if (nan || (pinf && ninf)) return kNaN;
+  return pinf ? kPosInf : ninf ? kNegInf : kFinite;
+}
+
+inline El el_from_f32(float f) { return el_from_ieee(f32_bits(f), 8, 23); }
+
+/// v·2^e rounded to binary32, RNE, subnormals kept, overflow to ±Inf (|v| < 2^127).
+inline float round_i128_f32(__int128 v, int e) {
+  if (v == 0) return 0.0f;
+  const bool neg = v < 0;
+  const unsigned __int128 mag = neg ? (unsigned __int128)(-v) : (unsigned __int128)v;
+  const uint64_t hi64 = uint64_t(mag >> 64);
+  const int msb = hi64 ? 127 - __builtin_clzll(hi64) : 63 - __builtin_clzll(uint64_t(mag));
+  const int q = std::max(msb + e - 23, -149);  // exponent of the last place kept
+  const int shift = q - e;
+  uint64_t mant;
+  if (shift <= 0) {
+    mant = uint64_t(mag) << -shift;  // fewer than 24 significant bits: exact
+  } else if (shift > 128) {
+    mant = 0;  // below half of the smallest subnormal
+  } else {
+    mant = shift == 128 ? 0 : uint64_t(mag >> shift);
+    const bool guard = (mag >> (shift - 1)) & 1;
+    const bool sticky = shift >= 2 && (mag & ((((unsigned __int128)1) << (shift - 1)) - 1)) != 0;
+    if (guard && (sticky || (mant & 1))) ++mant;
+  }
+  const float r = float(std::ldexp(double(mant), q));
+  return neg ? -r : r;
+}
+
+inline float class_value(uint8_t cls) {
+  return cls == kNaN ? f32_from_bits(kQuietNaN32) : cls == kPosInf ? INFINITY : -INFINITY;
 }
 
 /// One chunk of the gfx942 model (§7.2): returns the new accumulator.
-inline float cdna3_chunk(const double* a, const double* b, int n, Elem ea, Elem eb, float acc) {
-  // Step 1: special values, decided in binary64.
-  double s64 = acc;
-  for (int t = 0; t < n; ++t) s64 += a[t] * b[t];
-  if (std::isnan(s64)) return f32_from_bits(kQuietNaN32);
-  if (std::isinf(s64)) return float(s64);
+inline float cdna3_chunk(const El* a, const El* b, const SigExp* sa, const SigExp* sb, int n, bool fp8, int fab,
+                         bool inputs_finite, bool bf16, float acc) {
+  // Step 1: special values as binary64 would see them, then products of magnitude ≥ 2^128 (bf16 only).
+  const El ce = el_from_f32(acc);
+  const uint8_t cls = inputs_finite ? ce.cls : special_class(a, b, n, ce.cls);
+  if (cls != kFinite) return class_value(cls);
   bool pinf = false, ninf = false;
   Product prod[32];
-  int fa, ma, fb, mb;
-  elem_frac_emin(ea, fa, ma);
-  elem_frac_emin(eb, fb, mb);
   for (int t = 0; t < n; ++t) {
-    const double p = a[t] * b[t];
-    if (p >= 0x1p128) pinf = true;
-    if (p <= -0x1p128) ninf = true;
-    const SigExp x = split(a[t], fa, ma), y = split(b[t], fb, mb);
-    prod[t] = {x.sig * y.sig, fa + fb, x.exp + y.exp};
+    if (bf16) {
+      const int64_t p = int64_t(a[t].sig) * b[t].sig;
+      if (p != 0 && a[t].exp + b[t].exp + bit_length(uint64_t(p < 0 ? -p : p)) - 1 >= 128) (p > 0 ? pinf : ninf) = true;
+    }
+    prod[t] = {sa[t].sig * sb[t].sig, fab, sa[t].exp + sb[t].exp};
   }
   if (pinf && ninf) return f32_from_bits(kQuietNaN32);
   if (pinf) return INFINITY;
   if (ninf) return -INFINITY;
-  const bool fp8 = ea == Elem::fp8 || ea == Elem::bf8;
   int64_t S;
   int E;
   if (fp8) {
     // Even-k and odd-k products fused separately, then re-aligned rounding down.
-    Product even[16], odd[16];
-    int ne = 0, no = 0;
-    for (int t = 0; t < n; ++t) (t % 2 == 0 ? even[ne++] : odd[no++]) = prod[t];
     int64_t S0, S1;
     int E0, E1;
-    fused_sum(even, ne, S0, E0);
-    fused_sum(odd, no, S1, E1);
+    fused_sum(prod, n, 2, S0, E0);
+    fused_sum(prod + 1, n - 1, 2, S1, E1);
     E = std::max(E0, E1);
     S = shift_floor(S0, E0 - E) + shift_floor(S1, E1 - E);
   } else {
-    fused_sum(prod, n, S, E);
+    fused_sum(prod, n, 1, S, E);
   }
   // Step 4: combine with the accumulator.
-  const SigExp c = split(double(acc), 23, -126);
+  const SigExp c = split(ce, 23, -126);
   const int M = std::max(E, c.exp);
-  const int64_t s31 = shift_floor(S, 7 + E - M);              // 31 fractional bits at exponent M
-  int64_t c31 = shift_floor(c.sig, 1 + c.exp - M) << 7;       // 24 fractional bits, widened to 31
+  const int64_t s31 = shift_floor(S, 7 + E - M);         // 31 fractional bits at exponent M
+  int64_t c31 = shift_floor(c.sig, 1 + c.exp - M) * 128;  // 24 fractional bits, widened to 31
   if (fp8 && c.exp < M - 25) c31 = 0;
-  ExactSum r;
-  r.add(s31 + c31, M - 31);
-  return r.round_f32();
+  // |s31 + c31| < 2^53 here, so the double is exact and its conversion to float is the one RNE rounding.
+  return float(std::ldexp(double(s31 + c31), M - 31));
 }
 
 }  // namespace detail
@@ -227,24 +321,47 @@ inline float cdna3_chunk(const double* a, const double* b, int n, Elem ea, Elem 
 /// non-scaled instructions. Inputs must already be validated (cbsz/abid/blgp, format codes).
 inline void mfma(Arch arch, const MfmaDesc& d, const MfmaRegs& in, const MfmaScales* scales,
                  uint32_t (*d_out)[16]) {
+  using namespace detail;
   const int MN = d.mn, K = d.k, KL = d.items_per_lane();
-  static thread_local double A[32][128], B[128][32];
+  static thread_local El A[32][128], Bt[32][128];        // Bt[j][k]: B transposed, so both walk k contiguously
+  static thread_local SigExp A7[32][128], B7[32][128];  // §7.2 splits (gfx942)
   const int wa = elem_bits(d.a), wb = elem_bits(d.b);
+  const El* ta = (wa <= 8 && d.a != Elem::i8) ? small_table(d.a, arch) : nullptr;
+  const El* tb = (wb <= 8 && d.b != Elem::i8) ? small_table(d.b, arch) : nullptr;
   for (int L = 0; L < kWave; ++L) {
     for (int e = 0; e < KL; ++e) {
       int r, k;
       ab_coords(d, d.a, L, e, r, k);
-      A[r][k] = decode_elem(d.a, get_item(in.a[L], e, wa), arch);
+      A[r][k] = decode_el(d.a, get_item(in.a[L], e, wa), ta);
       ab_coords(d, d.b, L, e, r, k);
-      B[k][r] = decode_elem(d.b, get_item(in.b[L], e, wb), arch);
+      Bt[r][k] = decode_el(d.b, get_item(in.b[L], e, wb), tb);
     }
   }
-  // Block scales (§3.4): lane L's selected byte scales row/col L % MN, k-block L / MN.
-  double SA[32][4], SB[32][4];
+  // Rows of A / columns of B with only finite elements skip the special-value scan.
+  bool a_fin[32], b_fin[32];
+  for (int r = 0; r < MN; ++r) {
+    a_fin[r] = b_fin[r] = true;
+    for (int k = 0; k < K; ++k) a_fin[r] &= A[r][k].cls == kFinite, b_fin[r] &= Bt[r][k].cls == kFinite;
+  }
+  const bool cdna3 = arch == Arch::gfx942 && !d.is_int();
+  int fa = 0, fb = 0;
+  if (cdna3) {
+    int ma, mb;
+    elem_frac_emin(d.a, fa, ma);
+    elem_frac_emin(d.b, fb, mb);
+    for (int r = 0; r < MN; ++r)
+      for (int k = 0; k < K; ++k) A7[r][k] = split(A[r][k], fa, ma), B7[r][k] = split(Bt[r][k], fb, mb);
+  }
+  // Block scales (§3.4): lane L's selected byte scales row/col L % MN, k-block L / MN. Kept as exponents.
+  int SA[32][4] = {}, SB[32][4] = {};
+  bool SAnan[32][4] = {}, SBnan[32][4] = {};
   const bool scaled = scales && !scales->unscaled;
   for (int L = 0; L < kWave && scaled; ++L) {
-    SA[L % MN][L / MN] = decode_e8m0(scales->a[L] >> (8 * scales->opsel_a));
-    SB[L % MN][L / MN] = decode_e8m0(scales->b[L] >> (8 * scales->opsel_b));
+    const uint32_t sa = (scales->a[L] >> (8 * scales->opsel_a)) & 0xFF, sb = (scales->b[L] >> (8 * scales->opsel_b)) & 0xFF;
+    SA[L % MN][L / MN] = int(sa) - 127;
+    SB[L % MN][L / MN] = int(sb) - 127;
+    SAnan[L % MN][L / MN] = sa == 0xFF;
+    SBnan[L % MN][L / MN] = sb == 0xFF;
   }
   for (int L = 0; L < kWave; ++L) {
     for (int r = 0; r < d.cd_vgprs(); ++r) {
@@ -252,37 +369,60 @@ inline void mfma(Arch arch, const MfmaDesc& d, const MfmaRegs& in, const MfmaSca
       cd_coords(MN, L, r, i, j);
       if (d.is_int()) {
         int64_t acc = int32_t(in.c[L][r]);
-        for (int k = 0; k < K; ++k) acc += int64_t(A[i][k]) * int64_t(B[k][j]);
+        for (int k = 0; k < K; ++k) acc += int64_t(A[i][k].sig) * Bt[j][k].sig;
         d_out[L][r] = uint32_t(uint64_t(acc));  // wraps modulo 2^32 (§2.5)
         continue;
       }
       const float c = f32_from_bits(in.c[L][r]);
       float out;
-      if (arch == Arch::gfx942) {
+      if (cdna3) {
         // §7.2: chunks of min(8, K) for 16-bit inputs, 16 for fp8/bf8, in increasing k.
-        const int G = (d.a == Elem::f16 || d.a == Elem::bf16) ? std::min(8, K) : 16;
-        double ra[32], rb[32];
+        const bool fp8 = d.a == Elem::fp8 || d.a == Elem::bf8;
+        const int G = fp8 ? 16 : std::min(8, K);
         out = c;
-        for (int k0 = 0; k0 < K; k0 += G) {
-          for (int t = 0; t < G; ++t) ra[t] = A[i][k0 + t], rb[t] = B[k0 + t][j];
-          out = detail::cdna3_chunk(ra, rb, G, d.a, d.b, out);
-        }
+        for (int k0 = 0; k0 < K; k0 += G)
+          out = cdna3_chunk(&A[i][k0], &Bt[j][k0], &A7[i][k0], &B7[j][k0], G, fp8, fa + fb, a_fin[i] && b_fin[j],
+                            d.a == Elem::bf16, out);
       } else {
         // gfx950 policy (docs/emulator-builtins.md): C + Σ (scaled) products summed exactly, one RNE rounding.
-        bool nan = std::isnan(c), pinf = std::isinf(c) && c > 0, ninf = std::isinf(c) && c < 0;
-        ExactSum s;
-        s.add(double(c));
-        for (int k = 0; k < K && !nan; ++k) {
-          double p = A[i][k] * B[k][j];
-          if (scaled) p = p * SA[i][k / 32] * SB[j][k / 32];  // powers of two: exact unless NaN
-          if (std::isnan(p)) nan = true;
-          else if (std::isinf(p)) (p > 0 ? pinf : ninf) = true;
-          else s.add(p);
+        const El ce = el_from_f32(c);
+        uint8_t cls = (a_fin[i] && b_fin[j]) ? ce.cls : special_class(&A[i][0], &Bt[j][0], K, ce.cls);
+        if (scaled && cls != kNaN)
+          for (int g = 0; g < K / 32; ++g)
+            if (SAnan[i][g] || SBnan[j][g]) cls = kNaN;
+        if (cls != kFinite) {
+          out = class_value(cls);
+        } else {
+          // Terms m·2^e; when they span < 120 bits a 128-bit integer holds the exact sum (the common case),
+          // otherwise the 768-bit accumulator does.
+          int64_t m[129];
+          int ex[129];
+          int n = 0, lo = 1 << 30, hi = -(1 << 30);
+          auto term = [&](int64_t v, int e) {
+            if (v == 0) return;
+            m[n] = v;
+            ex[n++] = e;
+            lo = std::min(lo, e);
+            hi = std::max(hi, e + bit_length(uint64_t(v < 0 ? -v : v)));
+          };
+          term(ce.sig, ce.exp);
+          for (int k = 0; k < K; ++k) {
+            const El &x = A[i][k], &y = Bt[j][k];
+            const int se = scaled ? SA[i][k / 32] + SB[j][k / 32] : 0;  // powers of two: exact
+            term(int64_t(x.sig) * y.sig, x.exp + y.exp + se);
+          }
+          if (n == 0) {
+            out = 0.0f;
+          } else if (hi - lo <= 118) {
+            __int128 acc = 0;
+            for (int t = 0; t < n; ++t) acc += (__int128)m[t] << (ex[t] - lo);
+            out = round_i128_f32(acc, lo);
+          } else {
+            ExactSum s;
+            for (int t = 0; t < n; ++t) s.add(m[t], ex[t]);
+            out = s.round_f32();
+          }
         }
-        if (nan || (pinf && ninf)) out = f32_from_bits(kQuietNaN32);
-        else if (pinf) out = INFINITY;
-        else if (ninf) out = -INFINITY;
-        else out = s.round_f32();
       }
       d_out[L][r] = f32_bits(out);
     }
