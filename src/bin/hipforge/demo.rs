@@ -148,6 +148,41 @@ fn attention_row() -> hipforge::Result<(Duration, VerifyReport)> {
     ))
 }
 
+/// The attention forward kernel on `dev` (a GPU, or the emulator), verified against the reference: O and the LSE
+/// (the row's report is O's; an LSE failure turns into an error naming it).
+fn attention_kernel_row(dev: &hipforge::runtime::Device) -> hipforge::Result<(Duration, VerifyReport)> {
+    use hipforge::attention::AttentionPlan;
+    let spec = AttentionSpec::new(1, 200, 300, 4, 128, DType::BF16)
+        .gqa(2)
+        .causal()
+        .with_lse();
+    let q: Vec<bf16> = fill(spec.q_len(), 9, 2.0);
+    let k: Vec<bf16> = fill(spec.k_len(), 10, 2.0);
+    let v: Vec<bf16> = fill(spec.v_len(), 11, 1.0);
+    let plan = AttentionPlan::new(dev, &spec)?;
+    let (qd, kd, vd) = (dev.upload(&q)?, dev.upload(&k)?, dev.upload(&v)?);
+    let mut od = dev.alloc_zeroed::<bf16>(spec.o_len())?;
+    let mut lsed = dev.alloc_zeroed::<f32>(spec.lse_len())?;
+    let t = Instant::now();
+    plan.run(&qd, &kd, &vd, &mut od, Some(&mut lsed))?;
+    dev.synchronize()?;
+    let time = t.elapsed();
+    let expected = reference::attention(&spec, &q, &k, &v)?;
+    let got = spec.gather_o(&od.download()?)?;
+    if let Some(lse) = &expected.lse {
+        let rep = verify::verify(&lsed.download()?, lse, &ErrorModel::attention(DType::F32, DType::F32))?;
+        if !rep.passed() {
+            return Err(hipforge::Error::Unsupported {
+                what: format!("attention LSE failed verification: {rep}"),
+            });
+        }
+    }
+    Ok((
+        time,
+        verify::verify(&got, &expected.out, &ErrorModel::attention(DType::BF16, DType::BF16))?,
+    ))
+}
+
 /// Runs the subcommand; returns the process exit code (0 when every row passed).
 pub fn run(_args: &[String]) -> i32 {
     let cpu = "cpu reference";
@@ -160,6 +195,12 @@ pub fn run(_args: &[String]) -> i32 {
         Row::timed("gemm bf16 -> f32 1000x777x1031 +bias", cpu, gemm_row_bf16),
         Row::timed("attention bf16 b2 sq500 sk700 h8/2 d128 causal", cpu, attention_row),
     ];
+    let mut rows = rows;
+    let attn = "attn kernel bf16 b1 sq200 sk300 h4/2 d128 causal+lse";
+    match hipforge::runtime::Device::best() {
+        Ok(dev) => rows.push(Row::timed(attn, dev.name().to_string(), || attention_kernel_row(&dev))),
+        Err(e) => rows.push(Row::timed(attn, "Device::best()", || Err(e))),
+    }
     println!("hipforge demo: each result checked against the f64 CPU reference (no GPU timings here)\n");
     if print_table(&rows) {
         0

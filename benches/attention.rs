@@ -1,0 +1,202 @@
+//! `cargo bench --bench attention`
+//!
+//! On a HIP device (gfx942 / gfx950): the forward kernels on the anchor configurations (d128 MHA and GQA 64/8,
+//! N = 4096…16384, causal and not; d64; FP8), timed after a warm-up (correctness is the emulator tests' and
+//! `hipforge demo`'s job; the bench does not re-check). Prints TFLOP/s (4·B·H·N²·D, half for causal) and the percentage of the
+//! device's dense peak for the input type, computed from its compute units and clock (CDNA3: 2048 bf16/f16 and
+//! 4096 FP8 FLOPs per CU per clock; CDNA4: 4096 and 8192).
+//!
+//! Without a GPU: the CPU emulator on small shapes, labelled "emulated". Emulator times say nothing about GPU speed,
+//! so no TFLOP/s are printed for them.
+
+use criterion::{BenchmarkId, Criterion};
+use hipforge::attention::{AttentionPlan, AttentionSpec};
+use hipforge::runtime::{Arch, Device, DeviceRepr};
+use hipforge::{bf16, DType, Element, F8E4M3Fnuz, F8E4M3};
+use std::time::{Duration, Instant};
+
+fn fill<T: Element>(n: usize, seed: u64) -> Vec<T> {
+    let mut s = seed | 1;
+    (0..n)
+        .map(|_| {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            T::from_f32((s >> 40) as f32 / (1u64 << 23) as f32 - 1.0)
+        })
+        .collect()
+}
+
+/// Everything one timed configuration needs on the device.
+struct Prepared {
+    plan: AttentionPlan,
+    run: Box<dyn Fn(&AttentionPlan) -> hipforge::Result<()>>,
+}
+
+fn prepare<T: Element + DeviceRepr>(dev: &Device, spec: &AttentionSpec) -> hipforge::Result<Prepared> {
+    let plan = AttentionPlan::new(dev, spec)?;
+    let q = dev.upload(&fill::<T>(spec.q_len(), 1))?;
+    let k = dev.upload(&fill::<T>(spec.k_len(), 2))?;
+    let v = dev.upload(&fill::<T>(spec.v_len(), 3))?;
+    let o = std::cell::RefCell::new(dev.alloc_zeroed::<bf16>(spec.o_len())?);
+    let dev = dev.clone();
+    Ok(Prepared {
+        plan,
+        run: Box::new(move |plan| {
+            plan.run(&q, &k, &v, &mut o.borrow_mut(), None)?;
+            dev.synchronize()
+        }),
+    })
+}
+
+/// The input type's element kind on this arch: bf16, or the arch's e4m3 FP8.
+fn prepare_for(dev: &Device, spec: &AttentionSpec) -> hipforge::Result<Prepared> {
+    match spec.dtype {
+        DType::F8E4M3 => prepare::<F8E4M3>(dev, spec),
+        DType::F8E4M3Fnuz => prepare::<F8E4M3Fnuz>(dev, spec),
+        _ => prepare::<bf16>(dev, spec),
+    }
+}
+
+/// Attention forward FLOPs as the anchors count them: 4·B·H·N_q·N_k·D, half for causal.
+fn flops(spec: &AttentionSpec) -> f64 {
+    let full =
+        4.0 * (spec.batch * spec.heads_q) as f64 * spec.seqlen_q as f64 * spec.seqlen_k as f64 * spec.head_dim as f64;
+    if spec.causal {
+        full / 2.0
+    } else {
+        full
+    }
+}
+
+/// Dense peak FLOP/s of the device for the input type, from its CU count and clock; `None` when unknown.
+fn peak(dev: &Device, fp8: bool) -> Option<f64> {
+    let p = dev.properties()?;
+    let per_cu_clk = match dev.arch() {
+        Arch::Gfx942 => 2048.0,
+        Arch::Gfx950 => 4096.0,
+        _ => return None,
+    } * if fp8 { 2.0 } else { 1.0 };
+    Some(p.compute_units as f64 * p.clock_khz as f64 * 1e3 * per_cu_clk)
+}
+
+fn gpu(c: &mut Criterion, dev: &Device) {
+    let fp8 = dev.arch().fp8_e4m3();
+    let mut configs: Vec<(String, AttentionSpec)> = Vec::new();
+    for n in [4096, 8192, 16384] {
+        for causal in [false, true] {
+            let mha = AttentionSpec::new(16, n, n, 16, 128, DType::BF16);
+            let gqa = AttentionSpec::new(4, n, n, 64, 128, DType::BF16).gqa(8);
+            for (name, s) in [("d128 mha", mha), ("d128 gqa64/8", gqa)] {
+                let s = if causal { s.causal() } else { s };
+                configs.push((format!("{name} n{n}{}", if causal { " causal" } else { "" }), s));
+            }
+        }
+    }
+    configs.push((
+        "d64 mha n16384".into(),
+        AttentionSpec::new(16, 16384, 16384, 16, 64, DType::BF16),
+    ));
+    configs.push((
+        "d64 mha n16384 causal".into(),
+        AttentionSpec::new(16, 16384, 16384, 16, 64, DType::BF16).causal(),
+    ));
+    configs.push((
+        "fp8 d128 mha n8192".into(),
+        AttentionSpec::new(4, 8192, 8192, 16, 128, fp8),
+    ));
+    configs.push((
+        "fp8 d128 mha n8192 causal".into(),
+        AttentionSpec::new(4, 8192, 8192, 16, 128, fp8).causal(),
+    ));
+
+    let mut group = c.benchmark_group(format!("attention fwd on {}", dev.name()));
+    group.sample_size(10);
+    for (name, spec) in configs {
+        let prepared = match prepare_for(dev, &spec) {
+            Ok(p) => p,
+            Err(e) => {
+                println!("{name}: skipped ({e})");
+                continue;
+            }
+        };
+        // Warm up, then a manual measurement for the TFLOP/s line.
+        let _ = (prepared.run)(&prepared.plan);
+        let reps = 5;
+        let t = Instant::now();
+        let mut ok = true;
+        for _ in 0..reps {
+            ok &= (prepared.run)(&prepared.plan).is_ok();
+        }
+        let secs = t.elapsed().as_secs_f64() / reps as f64;
+        if !ok {
+            println!("{name}: launch failed");
+            continue;
+        }
+        let tflops = flops(&spec) / secs / 1e12;
+        match peak(dev, spec.dtype.is_fp8()) {
+            Some(pk) => println!(
+                "{name}: {tflops:.1} TFLOP/s, {:.1}% of peak ({})",
+                100.0 * flops(&spec) / secs / pk,
+                prepared.plan.kernel()
+            ),
+            None => println!("{name}: {tflops:.1} TFLOP/s, peak unknown ({})", prepared.plan.kernel()),
+        }
+        group.bench_function(BenchmarkId::from_parameter(&name), |b| {
+            b.iter(|| (prepared.run)(&prepared.plan).expect("launch"))
+        });
+    }
+    group.finish();
+}
+
+fn emulated(c: &mut Criterion) {
+    let dev = match Device::emulator(Arch::Gfx950) {
+        Ok(d) => d,
+        Err(e) => {
+            println!("attention bench: no HIP device and no emulator ({e}); nothing to run");
+            return;
+        }
+    };
+    println!("attention bench: no HIP device; timing the CPU emulator (emulated: these times are not GPU speed)");
+    let configs = [
+        (
+            "emulated d64 b1 h1 n128 causal",
+            AttentionSpec::new(1, 128, 128, 1, 64, DType::BF16).causal(),
+        ),
+        (
+            "emulated d128 b1 h4/1 n256",
+            AttentionSpec::new(1, 256, 256, 4, 128, DType::BF16).gqa(1),
+        ),
+        (
+            "emulated decode d128 h8/1 sq1 sk1024",
+            AttentionSpec::new(1, 1, 1024, 8, 128, DType::BF16).gqa(1),
+        ),
+    ];
+    let mut group = c.benchmark_group("attention fwd (emulated)");
+    group.sample_size(10).measurement_time(Duration::from_secs(5));
+    for (name, spec) in configs {
+        let prepared = match prepare_for(&dev, &spec) {
+            Ok(p) => p,
+            Err(e) => {
+                println!("{name}: skipped ({e})");
+                continue;
+            }
+        };
+        group.bench_function(name, |b| {
+            b.iter(|| (prepared.run)(&prepared.plan).expect("emulated launch"))
+        });
+    }
+    group.finish();
+}
+
+fn main() {
+    let mut c = Criterion::default().configure_from_args();
+    match Device::hip(0) {
+        Ok(dev) => gpu(&mut c, &dev),
+        Err(e) => {
+            println!("attention bench: no HIP device ({e})");
+            emulated(&mut c);
+        }
+    }
+    c.final_summary();
+}
