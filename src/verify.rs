@@ -122,9 +122,8 @@ impl ErrorModel {
     /// `p`'s unit roundoff per term.
     ///
     /// The error of the scores themselves (QKᵀ accumulated over the head dimension) reaches the output through
-    /// `exp`. hipforge's reference ([`crate::reference::attention`]) already folds it into its magnitudes, so use
-    /// this model alone with it; for expectations that do not, add it with
-    /// [`with_score_error`](Self::with_score_error).
+    /// `exp`: add it with [`with_score_error`](Self::with_score_error). hipforge's reference reports that bound as
+    /// [`AttentionExpected::score_error`](crate::reference::AttentionExpected::score_error).
     pub fn attention(output: DType, p: DType) -> Self {
         ErrorModel {
             accum_unit_roundoff: F32_UNIT_ROUNDOFF,

@@ -463,3 +463,98 @@ fn buffer_lengths_and_masks_follow_the_docs() {
     let w = s.window(Some(1), Some(0));
     assert!(w.visible(0, 1, 3, 5) && w.visible(0, 2, 3, 5) && !w.visible(0, 0, 3, 5) && !w.visible(0, 3, 3, 5));
 }
+
+/// Attention the way a FlashAttention kernel does it — f32 scores, online softmax over 16-key blocks with
+/// rescaling, P rounded to bf16 before P·V, f32 row sums, bf16 output — must pass the verifier with the reference's
+/// magnitudes and score-error bound, and the LSE must pass too; planted errors must not.
+#[test]
+fn a_flash_style_f32_kernel_passes_verify_against_the_reference() {
+    use hipforge::verify::{verify, verify_f64, ErrorModel};
+    let mut rng = Rng(1234);
+    let spec = AttentionSpec::new(2, 40, 100, 4, 64, DType::BF16)
+        .gqa(2)
+        .causal()
+        .softcap(30.0)
+        .with_lse();
+    // Scores of a few units: large enough that the score error matters.
+    let big = |rng: &mut Rng, n: usize| (0..n).map(|_| bf16::from_f32(rng.unit() * 3.0)).collect::<Vec<_>>();
+    let (q, k, v) = (
+        big(&mut rng, spec.q_len()),
+        big(&mut rng, spec.k_len()),
+        bf16s(&mut rng, spec.v_len()),
+    );
+    let e = reference::attention(&spec, &q, &k, &v).unwrap();
+
+    let d = spec.head_dim;
+    let mut out = Vec::new();
+    let mut lse = vec![0f64; spec.lse_len()];
+    for bt in 0..spec.batch {
+        for i in 0..spec.seqlen_q {
+            for h in 0..spec.heads_q {
+                let kh = spec.kv_head(h);
+                let qrow: Vec<f32> = (0..d).map(|x| q[spec.q_strides.offset(bt, i, h, x)].to_f32()).collect();
+                let (mut m, mut l) = (f32::NEG_INFINITY, 0f32);
+                let mut acc = vec![0f32; d];
+                for j0 in (0..spec.seqlen_k).step_by(16) {
+                    let js: Vec<usize> = (j0..(j0 + 16).min(spec.seqlen_k))
+                        .filter(|&j| spec.visible(i, j, spec.seqlen_q, spec.seqlen_k))
+                        .collect();
+                    if js.is_empty() {
+                        continue;
+                    }
+                    let scores: Vec<f32> = js
+                        .iter()
+                        .map(|&j| {
+                            let dot: f32 = (0..d)
+                                .map(|x| qrow[x] * k[spec.k_strides.offset(bt, j, kh, x)].to_f32())
+                                .sum();
+                            30.0 * (dot * spec.softmax_scale / 30.0).tanh()
+                        })
+                        .collect();
+                    let m_new = scores.iter().fold(m, |a, &b| a.max(b));
+                    let rescale = (m - m_new).exp();
+                    l *= rescale;
+                    acc.iter_mut().for_each(|a| *a *= rescale);
+                    for (&j, &s) in js.iter().zip(&scores) {
+                        let p = (s - m_new).exp();
+                        l += p;
+                        let p16 = bf16::from_f32(p).to_f32();
+                        for x in 0..d {
+                            acc[x] += p16 * v[spec.v_strides.offset(bt, j, kh, x)].to_f32();
+                        }
+                    }
+                    m = m_new;
+                }
+                out.extend(acc.iter().map(|a| bf16::from_f32(if l > 0.0 { a / l } else { 0.0 })));
+                lse[spec.lse_index(bt, h, i)] = if l > 0.0 {
+                    (m + l.ln()) as f64
+                } else {
+                    f64::NEG_INFINITY
+                };
+            }
+        }
+    }
+    let score_error = e.score_error(2f64.powi(-24));
+    assert!(score_error > 0.0 && score_error < 1e-3, "{score_error}");
+    let model = ErrorModel::attention(DType::BF16, DType::BF16).with_score_error(score_error);
+    let report = verify(&out, &e.out, &model).unwrap();
+    assert!(report.passed(), "output: {report}");
+    let lse_model = ErrorModel {
+        accum_unit_roundoff: 2f64.powi(-24),
+        extra_relative: 0.0,
+        output: DType::F32,
+        saturate: false,
+    }
+    .with_score_error(score_error);
+    let lse_report = verify_f64(&lse, e.lse.as_ref().unwrap(), &lse_model).unwrap();
+    assert!(lse_report.passed(), "lse: {lse_report}");
+    // Planted errors of 2% of one output's magnitude, and of 1e-3 in one LSE, are caught.
+    let mut bad = out.clone();
+    bad[5] = bf16::from_f64(bad[5].to_f64() + 0.02 * e.out.magnitudes[5]);
+    assert!(!verify(&bad, &e.out, &model).unwrap().passed());
+    let mut bad_lse = lse.clone();
+    bad_lse[3] += 1e-3;
+    assert!(!verify_f64(&bad_lse, e.lse.as_ref().unwrap(), &lse_model)
+        .unwrap()
+        .passed());
+}

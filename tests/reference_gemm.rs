@@ -643,3 +643,89 @@ fn buffer_lengths_follow_the_layout() {
     let s = GemmSpec::new(3, 4, 65, DType::F8E4M3, DType::F8E4M3, DType::F32).scaling(Scaling::Mx);
     assert_eq!((s.scale_a_len(), s.scale_b_len()), (9, 12));
 }
+
+#[test]
+fn gather_d_reads_a_padded_column_major_output() {
+    let mut s = GemmSpec::new(2, 3, 4, DType::BF16, DType::BF16, DType::F32).batched(2);
+    s.d = Operand {
+        dtype: DType::F32,
+        layout: Layout::ColMajor,
+        ld: 5,
+        batch_stride: 20,
+    };
+    // Element (b, i, j) stored at b·20 + i + 5·j holds the number 100·b + 10·i + j.
+    let mut d = vec![f32::NAN; s.d_len()];
+    for b in 0..2 {
+        for i in 0..2 {
+            for j in 0..3 {
+                d[b * 20 + i + 5 * j] = (100 * b + 10 * i + j) as f32;
+            }
+        }
+    }
+    let want: Vec<f32> = [0., 1., 2., 10., 11., 12., 100., 101., 102., 110., 111., 112.].to_vec();
+    assert_eq!(s.gather_d(&d).unwrap(), want);
+    assert!(matches!(s.gather_d(&d[..10]), Err(Error::LengthMismatch { .. })));
+}
+
+/// A GEMM the way a GPU does it — f32 accumulation in K chunks (a different order than the reference's), then
+/// bf16 output — must pass the verifier with the reference's magnitudes, even under heavy cancellation.
+#[test]
+fn an_f32_accumulated_gemm_passes_verify_against_the_reference() {
+    use hipforge::verify::{verify, ErrorModel};
+    let (m, n, k) = (19, 23, 1500);
+    let mut rng = Rng(99);
+    for cancel in [false, true] {
+        let spec = GemmSpec::new(m, n, k, DType::BF16, DType::BF16, DType::BF16).alpha_beta(1.5, 0.0);
+        let mut a = bf16s(&mut rng, spec.a_len());
+        let b = bf16s(&mut rng, spec.b_len());
+        if cancel {
+            // Each row of A is [x, −x]: every dot product cancels to ~0 while Σ|ab| stays large.
+            for i in 0..m {
+                for p in k / 2..k {
+                    a[i * k + p] = -a[i * k + p - k / 2];
+                }
+            }
+            let mut bb = b.clone();
+            for j in 0..n {
+                for p in k / 2..k {
+                    bb[j * k + p] = bb[j * k + p - k / 2];
+                }
+            }
+            let e = reference::gemm(&spec, &GemmInputs::new(&a, &bb)).unwrap();
+            let got = f32_gemm(&spec, &a, &bb);
+            let report = verify(&got, &e, &ErrorModel::gemm(DType::BF16, false)).unwrap();
+            assert!(report.passed(), "cancelling case: {report}");
+        } else {
+            let e = reference::gemm(&spec, &GemmInputs::new(&a, &b)).unwrap();
+            let got = f32_gemm(&spec, &a, &b);
+            let report = verify(&got, &e, &ErrorModel::gemm(DType::BF16, false)).unwrap();
+            assert!(report.passed(), "{report}");
+            // And a planted error of 1% of one element's magnitude is caught.
+            let mut bad = got.clone();
+            bad[7] = bf16::from_f64(bad[7].to_f64() + 0.01 * e.magnitudes[7]);
+            assert!(!verify(&bad, &e, &ErrorModel::gemm(DType::BF16, false))
+                .unwrap()
+                .passed());
+        }
+    }
+}
+
+/// TN GEMM in f32, K in chunks of 64 with per-chunk partial sums (like an MFMA K loop), output rounded to bf16.
+fn f32_gemm(spec: &GemmSpec, a: &[bf16], b: &[bf16]) -> Vec<bf16> {
+    let (m, n, k) = (spec.m, spec.n, spec.k);
+    let mut out = Vec::with_capacity(m * n);
+    for i in 0..m {
+        for j in 0..n {
+            let mut acc = 0f32;
+            for p0 in (0..k).step_by(64) {
+                let mut part = 0f32;
+                for p in p0..(p0 + 64).min(k) {
+                    part += a[i * k + p].to_f32() * b[j * k + p].to_f32();
+                }
+                acc += part;
+            }
+            out.push(bf16::from_f32(spec.alpha * acc));
+        }
+    }
+    out
+}

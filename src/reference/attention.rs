@@ -1,22 +1,19 @@
 //! The attention reference: [`AttentionSpec`]'s formula evaluated in f64 per (sequence, head), on the same
 //! [`core`](super::core) as the GEMM: `S = Q·Kᵀ`, masked softmax row by row, `O = P·V`.
 //!
-//! # Magnitudes
+//! # Magnitudes and the score error
 //!
 //! The verifier's bound is `(γ_depth(u) + extra)·magnitude` with `depth = seqlen_k`. For each output element the
-//! magnitude is `Σ_j P_ij·|V_jx|` (what the P·V accumulation and any rounding of P act on), enlarged so that
-//! `γ_depth(u)·magnitude` also covers the error a kernel makes in the scores: an f32 score is off by up to
-//! `≈(d+2)·u·scale·Σ_x|q_x||k_x|` (dot product, scaling, exp2-domain change), and softmax turns a score error of
-//! at most δ into an output error of at most `2δ·Σ_j P_ij|V_jx|`; the exponentials add a few ulps per term. So
+//! magnitude is `Σ_j P_ij·|V_jx| · (1 + 4/depth)`: what the P·V accumulation and any rounding of P act on, plus a
+//! few ulps per term for the exponentials. The LSE's magnitude is 1 (its error from summing the exponentials is
+//! `γ_depth` in absolute terms). Fully masked rows have value 0 / LSE −∞ and magnitude 0.
 //!
-//! ```text
-//! magnitude = Σ_j P_ij|V_jx| · (1 + (2(d+2)·max_j scale·Σ_x|q_x||k_jx| + 4) / depth)
-//! LSE magnitude = 1 + ((d+2)·max_j scale·Σ_x|q_x||k_jx| + |LSE|) / depth
-//! ```
-//!
-//! (A softcap only shrinks score errors: tanh is 1-Lipschitz.) Fully masked rows have value 0 / LSE −∞ and
-//! magnitude 0. Because the score error is already inside the magnitudes, verify with
-//! [`ErrorModel::attention`](crate::verify::ErrorModel::attention) alone; `with_score_error` would count it twice.
+//! What the magnitudes do not contain is the error a kernel makes in the scores themselves: an f32 score is off by
+//! up to `γ_(d+2)(u)·scale·Σ_x|q_x||k_x|` (dot product, scaling, change to the exp2 domain; a softcap only shrinks
+//! it). [`AttentionExpected::score_error`] gives that bound over the whole problem; add it to the model with
+//! [`ErrorModel::with_score_error`](crate::verify::ErrorModel::with_score_error), for the output and the LSE.
+//! (Folding it into the magnitudes instead would multiply it by the P-rounding term too, and loosen the bound
+//! by an order of magnitude.)
 
 use super::core::{matmul, threads, MatRef};
 use super::gemm::{check_dtype, check_len, convert_output};
@@ -32,6 +29,23 @@ pub struct AttentionExpected {
     pub out: Expected,
     /// The LSE (natural log) in the LSE buffer's layout ([`AttentionSpec::lse_index`]), if `return_lse`.
     pub lse: Option<Expected>,
+    /// The largest `scale·Σ_x|q_x||k_x|` over all visible (query, key) pairs (descales included).
+    pub max_score_magnitude: f64,
+    /// The head dimension (the length of each score's dot product).
+    pub head_dim: usize,
+}
+
+impl AttentionExpected {
+    /// A bound on the absolute error of a kernel's scores when the dot products accumulate with unit roundoff
+    /// `accum_unit_roundoff` (2⁻²⁴ for f32): `γ_(d+2)·max_score_magnitude`. Pass it to
+    /// [`ErrorModel::with_score_error`](crate::verify::ErrorModel::with_score_error).
+    pub fn score_error(&self, accum_unit_roundoff: f64) -> f64 {
+        let nu = (self.head_dim as f64 + 2.0) * accum_unit_roundoff;
+        if nu >= 1.0 {
+            return f64::INFINITY;
+        }
+        nu / (1.0 - nu) * self.max_score_magnitude
+    }
 }
 
 /// One (sequence, head) worth of results.
@@ -44,6 +58,8 @@ struct HeadResult {
     /// sq LSEs and magnitudes.
     lse: Vec<f64>,
     lse_mag: Vec<f64>,
+    /// The largest scale·Σ|q||k| over visible pairs.
+    max_score: f64,
 }
 
 /// Computes the exact attention forward of `spec` on these inputs (Q, K, V laid out as the spec's strides say).
@@ -97,7 +113,9 @@ pub fn attention<T: Element>(spec: &AttentionSpec, q: &[T], k: &[T], v: &[T]) ->
         magnitudes: vec![0.0; spec.lse_len()],
         depth,
     });
+    let mut max_score_magnitude = 0.0f64;
     for r in results {
+        max_score_magnitude = max_score_magnitude.max(r.max_score);
         let (sq, _, q0, _) = spec.sequence(r.b);
         let token0 = if spec.varlen.is_some() { q0 } else { r.b * spec.seqlen_q };
         for i in 0..sq {
@@ -111,7 +129,12 @@ pub fn attention<T: Element>(spec: &AttentionSpec, q: &[T], k: &[T], v: &[T]) ->
             }
         }
     }
-    Ok(AttentionExpected { out, lse })
+    Ok(AttentionExpected {
+        out,
+        lse,
+        max_score_magnitude,
+        head_dim: d,
+    })
 }
 
 /// Gathers one head of a `[batch, seq, head, dim]` tensor into a packed row-major `len×d` f64 matrix.
@@ -224,15 +247,14 @@ fn head<T: Element>(
         parallel,
     );
 
-    let (df, depthf) = (d as f64, depth as f64);
+    let widen = 1.0 + 4.0 / depth as f64;
     let mut lse_mag = vec![0.0; sq];
     for i in 0..sq {
         if lse[i] == f64::NEG_INFINITY {
             continue;
         }
-        let widen = 1.0 + (2.0 * (df + 2.0) * max_score[i] + 4.0) / depthf;
         out_mag[i * d..(i + 1) * d].iter_mut().for_each(|m| *m *= widen);
-        lse_mag[i] = 1.0 + ((df + 2.0) * max_score[i] + lse[i].abs()) / depthf;
+        lse_mag[i] = 1.0;
     }
     HeadResult {
         b,
@@ -241,6 +263,7 @@ fn head<T: Element>(
         out_mag,
         lse,
         lse_mag,
+        max_score: max_score.iter().fold(0.0, |a: f64, &b| a.max(b)),
     }
 }
 
