@@ -1,0 +1,427 @@
+//! GemmSpec → hipBLASLt translation, checked against values copied by hand from the headers:
+//!
+//! - `hip/library_types.h` (hipDataType): R_32F 0, R_16F 2, R_8I 3, R_32I 10, R_16BF 14, R_8F_E4M3 28,
+//!   R_8F_E5M2 29, R_8F_E4M3_FNUZ 1000, R_8F_E5M2_FNUZ 1001.
+//! - `hipblas-common.h`: HIPBLAS_OP_N 111, HIPBLAS_OP_T 112; HIPBLAS_COMPUTE_32F 2, HIPBLAS_COMPUTE_32I 9.
+//! - `hipblaslt.h`: EPILOGUE_DEFAULT 1, RELU 2, BIAS 4, RELU_BIAS 6, GELU 32, GELU_BIAS 36, SWISH_EXT 65536,
+//!   SWISH_BIAS_EXT 65540; MATRIX_SCALE_SCALAR_32F 0, VEC32_UE8M0 2, OUTER_VEC_32F 3.
+//!
+//! Shapes and layouts are worked out by hand from the transposition identity in src/gemm/hipblaslt.rs: a row-major
+//! D (m×n) is hipBLASLt's column-major n×m, computed as Bᵀ·Aᵀ with the operands swapped.
+
+use hipforge::gemm::hipblaslt::{HipBlasLtGemm, Translated};
+use hipforge::gemm::{Activation, GemmSpec, Layout, Operand, Scaling};
+use hipforge::runtime::hipblaslt::HipBlasLtLibrary;
+use hipforge::runtime::{Arch, Device};
+use hipforge::{DType, Error};
+
+const F32: i32 = 0;
+const F16: i32 = 2;
+const I8: i32 = 3;
+const I32: i32 = 10;
+const BF16: i32 = 14;
+const E4M3: i32 = 28;
+const E5M2: i32 = 29;
+const E4M3_FNUZ: i32 = 1000;
+const E5M2_FNUZ: i32 = 1001;
+const OP_N: i32 = 111;
+const OP_T: i32 = 112;
+const COMPUTE_32F: i32 = 2;
+const COMPUTE_32I: i32 = 9;
+
+fn tr(spec: &GemmSpec, arch: Arch) -> Translated {
+    HipBlasLtGemm::translate(spec, &arch).unwrap_or_else(|e| panic!("translation of {spec:?} failed: {e}"))
+}
+
+/// Asserts an `Unsupported` error whose text says it is hipBLASLt's limit and mentions `needle`.
+fn assert_unsupported(spec: &GemmSpec, arch: Arch, needle: &str) {
+    match HipBlasLtGemm::translate(spec, &arch) {
+        Err(Error::Unsupported { what }) => {
+            assert!(what.contains("unsupported by hipBLASLt"), "{what}");
+            assert!(what.contains(needle), "expected {needle:?} in: {what}");
+        }
+        other => panic!("expected Unsupported mentioning {needle:?}, got {other:?}"),
+    }
+}
+
+#[test]
+fn packed_tn_bf16_swaps_operands_for_the_row_major_output() {
+    // D row-major 100x60 = hipBLASLt's column-major 60x100 = Bᵀ (60x70) · Aᵀ (70x100).
+    let t = tr(
+        &GemmSpec::new(100, 60, 70, DType::BF16, DType::BF16, DType::BF16),
+        Arch::Gfx950,
+    );
+    assert!(t.swapped);
+    assert!(!t.empty);
+    let raw = t.raw();
+    assert_eq!(raw.mnk, [60, 100, 70]);
+    assert_eq!(raw.types, [BF16; 4]);
+    assert_eq!(raw.compute, COMPUTE_32F);
+    assert_eq!(raw.scale_type, F32);
+    assert_eq!(raw.epilogue, 1);
+    assert_eq!(raw.bias_type, None);
+    assert_eq!(raw.scale_modes, [None, None]);
+    // hipBLASLt's A is hipforge's column-major B (k×n = 70x60, ld 70), used transposed; its B is hipforge's
+    // row-major A read column-major (70x100, ld 70), used as is.
+    assert_eq!(raw.trans, [OP_T, OP_N]);
+    let p = &t.plan;
+    assert_eq!((p.a.rows, p.a.cols, p.a.ld), (70, 60, 70));
+    assert_eq!((p.b.rows, p.b.cols, p.b.ld), (70, 100, 70));
+    assert_eq!((p.d.rows, p.d.cols, p.d.ld), (60, 100, 60));
+    assert_eq!(p.d.batch_count, 1);
+    assert_eq!(t.scale_d, None);
+    assert!(!p.scale_d);
+    assert_eq!((t.alpha, t.beta), (1.0, 0.0));
+}
+
+#[test]
+fn every_input_layout_gets_the_transposes_worked_out_by_hand() {
+    // (A layout, B layout, D layout) -> hipBLASLt (transA, transB), stored dims of its A and B, m n k.
+    let (m, n, k) = (5, 7, 9);
+    let cases = [
+        // Row-major D: hipBLASLt's A is hipforge's B.
+        (
+            Layout::RowMajor,
+            Layout::ColMajor,
+            Layout::RowMajor,
+            [OP_T, OP_N],
+            (9, 7),
+            (9, 5),
+            [7, 5, 9],
+        ),
+        (
+            Layout::RowMajor,
+            Layout::RowMajor,
+            Layout::RowMajor,
+            [OP_N, OP_N],
+            (7, 9),
+            (9, 5),
+            [7, 5, 9],
+        ),
+        (
+            Layout::ColMajor,
+            Layout::ColMajor,
+            Layout::RowMajor,
+            [OP_T, OP_T],
+            (9, 7),
+            (5, 9),
+            [7, 5, 9],
+        ),
+        (
+            Layout::ColMajor,
+            Layout::RowMajor,
+            Layout::RowMajor,
+            [OP_N, OP_T],
+            (7, 9),
+            (5, 9),
+            [7, 5, 9],
+        ),
+        // Column-major D: no swap.
+        (
+            Layout::RowMajor,
+            Layout::ColMajor,
+            Layout::ColMajor,
+            [OP_T, OP_N],
+            (9, 5),
+            (9, 7),
+            [5, 7, 9],
+        ),
+        (
+            Layout::RowMajor,
+            Layout::RowMajor,
+            Layout::ColMajor,
+            [OP_T, OP_T],
+            (9, 5),
+            (7, 9),
+            [5, 7, 9],
+        ),
+        (
+            Layout::ColMajor,
+            Layout::ColMajor,
+            Layout::ColMajor,
+            [OP_N, OP_N],
+            (5, 9),
+            (9, 7),
+            [5, 7, 9],
+        ),
+        (
+            Layout::ColMajor,
+            Layout::RowMajor,
+            Layout::ColMajor,
+            [OP_N, OP_T],
+            (5, 9),
+            (7, 9),
+            [5, 7, 9],
+        ),
+    ];
+    for (la, lb, ld, trans, a_dims, b_dims, mnk) in cases {
+        let mut spec = GemmSpec::new(m, n, k, DType::F16, DType::F16, DType::F32).layouts(la, lb);
+        spec.d = Operand::packed(DType::F32, ld, m, n);
+        let t = tr(&spec, Arch::Gfx942);
+        let raw = t.raw();
+        let what = format!("A {la:?}, B {lb:?}, D {ld:?}");
+        assert_eq!(t.swapped, ld == Layout::RowMajor, "{what}");
+        assert_eq!(raw.trans, trans, "{what}");
+        assert_eq!((t.plan.a.rows, t.plan.a.cols), a_dims, "{what}");
+        assert_eq!((t.plan.b.rows, t.plan.b.cols), b_dims, "{what}");
+        assert_eq!(raw.mnk, mnk, "{what}");
+        assert_eq!(raw.types, [F16, F16, F32, F32], "{what}");
+        // Packed: the leading dimension is the stored row count.
+        assert_eq!(t.plan.a.ld as u64, t.plan.a.rows, "{what}");
+        assert_eq!(t.plan.b.ld as u64, t.plan.b.rows, "{what}");
+    }
+}
+
+#[test]
+fn padded_leading_dimensions_and_batch_strides_pass_through() {
+    let (m, n, k) = (17, 33, 65);
+    let mut spec = GemmSpec::new(m, n, k, DType::BF16, DType::BF16, DType::F32).batched(3);
+    spec.a.ld = 80; // row-major A: row pitch
+    spec.a.batch_stride = 80 * 17 + 3;
+    spec.b.ld = 70; // column-major B: column pitch
+    spec.b.batch_stride = 0; // one B for every batch
+    spec.d.ld = 40;
+    spec.d.batch_stride = 40 * 17;
+    let t = tr(&spec, Arch::Gfx950);
+    let p = &t.plan;
+    // hipBLASLt's A = hipforge's B, B = hipforge's A.
+    assert_eq!((p.a.ld, p.a.batch_count, p.a.batch_stride), (70, 3, 0));
+    assert_eq!((p.b.ld, p.b.batch_count, p.b.batch_stride), (80, 3, 80 * 17 + 3));
+    assert_eq!((p.d.rows, p.d.cols, p.d.ld), (33, 17, 40));
+    assert_eq!((p.d.batch_count, p.d.batch_stride), (3, 680));
+    // beta = 0: C is not read and mirrors D, in D's dtype.
+    assert_eq!(p.c, p.d);
+}
+
+#[test]
+fn fp8_types_follow_the_arch_and_scale_d_only_for_fp8_outputs() {
+    // gfx950: OCP. hipforge's B (e5m2) becomes hipBLASLt's A.
+    let spec = GemmSpec::new(64, 32, 128, DType::F8E4M3, DType::F8E5M2, DType::F8E4M3)
+        .scaling(Scaling::PerTensor)
+        .scale_d(0.5);
+    let t = tr(&spec, Arch::Gfx950);
+    let raw = t.raw();
+    assert_eq!(raw.types, [E5M2, E4M3, E4M3, E4M3]);
+    assert_eq!(raw.compute, COMPUTE_32F);
+    assert_eq!(raw.scale_type, F32);
+    assert_eq!(raw.scale_modes, [Some(0), Some(0)]);
+    assert!(t.plan.scale_d);
+    assert_eq!(t.scale_d, Some(0.5));
+
+    // gfx942: FNUZ, bf16 output: no D scale.
+    let spec = GemmSpec::new(64, 32, 128, DType::F8E4M3Fnuz, DType::F8E5M2Fnuz, DType::BF16);
+    let t = tr(&spec, Arch::Gfx942);
+    assert_eq!(t.raw().types, [E5M2_FNUZ, E4M3_FNUZ, BF16, BF16]);
+    assert_eq!(t.raw().scale_modes, [None, None]);
+    assert!(!t.plan.scale_d);
+    assert_eq!(t.scale_d, None);
+
+    // An FP8 output always gets its scale pointer (scale_d = 1 included).
+    let spec = GemmSpec::new(8, 8, 32, DType::F8E4M3Fnuz, DType::F8E4M3Fnuz, DType::F8E5M2Fnuz);
+    let t = tr(&spec, Arch::Gfx942);
+    assert_eq!(t.raw().types[3], E5M2_FNUZ);
+    assert_eq!(t.scale_d, Some(1.0));
+}
+
+#[test]
+fn the_wrong_fp8_flavour_for_the_arch_is_unsupported() {
+    let ocp = GemmSpec::new(16, 16, 32, DType::F8E4M3, DType::F8E4M3, DType::BF16);
+    assert_unsupported(&ocp, Arch::Gfx942, "FNUZ");
+    let fnuz = GemmSpec::new(16, 16, 32, DType::F8E4M3Fnuz, DType::F8E4M3Fnuz, DType::BF16);
+    assert_unsupported(&fnuz, Arch::Gfx950, "OCP");
+    // An FP8 output of the wrong flavour too.
+    let out = GemmSpec::new(16, 16, 32, DType::BF16, DType::BF16, DType::F8E4M3Fnuz);
+    assert_unsupported(&out, Arch::Gfx950, "D of type");
+    // An arch hipforge knows nothing about: FP8 refused, bf16 fine.
+    assert_unsupported(&ocp, Arch::Other("gfx90a".into()), "gfx90a");
+    let bf16 = GemmSpec::new(16, 16, 32, DType::BF16, DType::BF16, DType::BF16);
+    assert_eq!(tr(&bf16, Arch::Other("gfx90a".into())).raw().types, [BF16; 4]);
+}
+
+#[test]
+fn int8_uses_i32_compute_and_i32_alpha_beta_for_i32_output() {
+    let spec = GemmSpec::new(40, 24, 100, DType::I8, DType::I8, DType::I32)
+        .alpha_beta(1.0, 1.0)
+        .activation(Activation::Relu);
+    let t = tr(&spec, Arch::Gfx942);
+    let raw = t.raw();
+    assert_eq!(raw.types, [I8, I8, I32, I32]);
+    assert_eq!(raw.compute, COMPUTE_32I);
+    assert_eq!(raw.scale_type, I32);
+    assert_eq!(raw.epilogue, 2);
+    assert_eq!(t.beta, 1.0);
+
+    // i8 in, bf16 out with per-row/column scales: f32 alpha/beta, outer-vector scales on both.
+    let spec = GemmSpec::new(40, 24, 100, DType::I8, DType::I8, DType::BF16).scaling(Scaling::RowCol);
+    let raw = tr(&spec, Arch::Gfx950).raw();
+    assert_eq!(raw.types, [I8, I8, BF16, BF16]);
+    assert_eq!(raw.compute, COMPUTE_32I);
+    assert_eq!(raw.scale_type, F32);
+    assert_eq!(raw.scale_modes, [Some(3), Some(3)]);
+}
+
+#[test]
+fn epilogues_map_to_the_header_values() {
+    let base = GemmSpec::new(32, 48, 64, DType::BF16, DType::BF16, DType::BF16);
+    let cases = [
+        (false, Activation::None, 1),
+        (false, Activation::Relu, 2),
+        (false, Activation::GeluTanh, 32),
+        (false, Activation::Silu, 65536),
+        (true, Activation::None, 4),
+        (true, Activation::Relu, 6),
+        (true, Activation::GeluTanh, 36),
+        (true, Activation::Silu, 65540),
+    ];
+    for (bias, act, want) in cases {
+        let mut spec = base.activation(act);
+        if bias {
+            spec = spec.bias();
+        }
+        let raw = tr(&spec, Arch::Gfx950).raw();
+        assert_eq!(raw.epilogue, want, "bias {bias}, {act:?}");
+        assert_eq!(raw.bias_type, bias.then_some(F32), "bias {bias}, {act:?}");
+        // hipforge's bias runs along D's n columns = the rows of hipBLASLt's transposed D.
+        assert_eq!(raw.mnk[0], 48);
+    }
+}
+
+#[test]
+fn gelu_erf_is_unsupported() {
+    let spec = GemmSpec::new(32, 48, 64, DType::BF16, DType::BF16, DType::BF16).activation(Activation::GeluErf);
+    assert_unsupported(&spec, Arch::Gfx950, "erf");
+    assert_unsupported(&spec.bias(), Arch::Gfx942, "erf");
+}
+
+#[test]
+fn bias_with_a_column_major_output_is_unsupported() {
+    let mut spec = GemmSpec::new(32, 48, 64, DType::BF16, DType::BF16, DType::BF16).bias();
+    spec.d = Operand::packed(DType::BF16, Layout::ColMajor, 32, 48);
+    assert_unsupported(&spec, Arch::Gfx950, "bias");
+    // Without the bias the same spec translates (no swap).
+    spec.epilogue.bias = None;
+    let t = tr(&spec, Arch::Gfx950);
+    assert!(!t.swapped);
+    assert_eq!(t.raw().mnk, [32, 48, 64]);
+}
+
+#[test]
+fn mx_scaling_is_vec32_ue8m0_on_gfx950_tn_only() {
+    let spec = GemmSpec::new(64, 96, 256, DType::F8E4M3, DType::F8E4M3, DType::BF16).scaling(Scaling::Mx);
+    let raw = tr(&spec, Arch::Gfx950).raw();
+    assert_eq!(raw.scale_modes, [Some(2), Some(2)]);
+    assert_eq!(raw.trans, [OP_T, OP_N]);
+    assert_eq!(raw.types, [E4M3, E4M3, BF16, BF16]);
+
+    assert_unsupported(&spec, Arch::Gfx1250, "gfx950 only");
+    let nn = spec.layouts(Layout::RowMajor, Layout::RowMajor);
+    assert_unsupported(&nn, Arch::Gfx950, "K-contiguous");
+    let ragged = GemmSpec::new(64, 96, 100, DType::F8E4M3, DType::F8E4M3, DType::BF16).scaling(Scaling::Mx);
+    assert_unsupported(&ragged, Arch::Gfx950, "multiple of 32");
+    assert_unsupported(&spec.batched(2), Arch::Gfx950, "batch");
+}
+
+#[test]
+fn block_scaling_is_unsupported() {
+    let spec = GemmSpec::new(256, 256, 256, DType::F8E4M3, DType::F8E4M3, DType::BF16).scaling(Scaling::Block);
+    assert_unsupported(&spec, Arch::Gfx950, "block scaling");
+    let spec = GemmSpec::new(256, 256, 256, DType::F8E4M3Fnuz, DType::F8E4M3Fnuz, DType::BF16).scaling(Scaling::Block);
+    assert_unsupported(&spec, Arch::Gfx942, "BLK128x128");
+}
+
+#[test]
+fn row_col_scales_translate_unbatched_only() {
+    let spec = GemmSpec::new(64, 32, 128, DType::F8E4M3, DType::F8E4M3, DType::BF16).scaling(Scaling::RowCol);
+    assert_eq!(tr(&spec, Arch::Gfx950).raw().scale_modes, [Some(3), Some(3)]);
+    assert_unsupported(&spec.batched(4), Arch::Gfx950, "batch = 4");
+    // Per-tensor scales are shared by all batches in both conventions: fine batched.
+    let per_tensor = spec.scaling(Scaling::PerTensor).batched(4);
+    assert_eq!(tr(&per_tensor, Arch::Gfx950).raw().scale_modes, [Some(0), Some(0)]);
+}
+
+#[test]
+fn c_must_match_d_in_dtype_and_order_when_read() {
+    let mut spec = GemmSpec::new(16, 24, 32, DType::BF16, DType::BF16, DType::BF16).alpha_beta(2.0, 0.5);
+    spec.c = Operand::packed(DType::F32, Layout::RowMajor, 16, 24);
+    assert_unsupported(&spec, Arch::Gfx950, "one dtype");
+    spec.c = Operand::packed(DType::BF16, Layout::ColMajor, 16, 24);
+    assert_unsupported(&spec, Arch::Gfx950, "storage order");
+    // Same dtype and order, its own leading dimension: translated.
+    spec.c = Operand::packed(DType::BF16, Layout::RowMajor, 16, 24);
+    spec.c.ld = 30;
+    let t = tr(&spec, Arch::Gfx950);
+    assert_eq!((t.plan.c.rows, t.plan.c.cols, t.plan.c.ld), (24, 16, 30));
+    assert_eq!((t.alpha, t.beta), (2.0, 0.5));
+    // beta = 0: C's dtype does not matter (never read).
+    let mut spec = spec.alpha_beta(1.0, 0.0);
+    spec.c = Operand::packed(DType::F32, Layout::ColMajor, 16, 24);
+    assert_eq!(tr(&spec, Arch::Gfx950).raw().types[2], BF16);
+}
+
+#[test]
+fn sizes_beyond_i32_and_overlapping_d_batches_are_unsupported() {
+    let spec = GemmSpec::new(1 << 31, 1, 1, DType::BF16, DType::BF16, DType::F32);
+    assert_unsupported(&spec, Arch::Gfx950, "i32::MAX");
+    // Row-major D 4x5 with ld 8: hipforge needs batch stride >= 3*8+5 = 29, hipBLASLt ld*cols = 8*4 = 32.
+    let mut spec = GemmSpec::new(4, 5, 8, DType::BF16, DType::BF16, DType::F32).batched(2);
+    spec.d.ld = 8;
+    spec.d.batch_stride = 30;
+    assert_unsupported(&spec, Arch::Gfx950, "batch stride");
+    spec.d.batch_stride = 32;
+    assert_eq!(tr(&spec, Arch::Gfx950).plan.d.batch_stride, 32);
+}
+
+#[test]
+fn invalid_specs_keep_their_own_errors_and_empty_problems_translate() {
+    let bad = GemmSpec::new(4, 4, 0, DType::BF16, DType::BF16, DType::F32);
+    assert!(matches!(
+        HipBlasLtGemm::translate(&bad, &Arch::Gfx950),
+        Err(Error::InvalidArgument { ref what, .. }) if what == "k"
+    ));
+    let empty = GemmSpec::new(0, 4, 8, DType::BF16, DType::BF16, DType::F32);
+    assert!(tr(&empty, Arch::Gfx950).empty);
+    let no_batch = GemmSpec::new(4, 4, 8, DType::BF16, DType::BF16, DType::F32).batched(0);
+    let t = tr(&no_batch, Arch::Gfx950);
+    assert!(t.empty);
+    assert_eq!(t.plan.d.batch_count, 1);
+}
+
+#[test]
+fn without_hipblaslt_the_backend_is_a_typed_error_and_nothing_else_breaks() {
+    if !hipforge::kernels::EMULATOR_ARCHS.contains(&"gfx950") {
+        eprintln!(
+            "skipping: emulator not built (EMULATOR_ARCHS = {:?})",
+            hipforge::kernels::EMULATOR_ARCHS
+        );
+        return;
+    }
+    let dev = Device::emulator(Arch::Gfx950).unwrap();
+    match (HipBlasLtLibrary::global(), HipBlasLtGemm::new(&dev)) {
+        (Err(_), Err(Error::LibraryNotFound { library, tried })) => {
+            assert_eq!(library, "hipBLASLt");
+            assert!(tried.iter().any(|t| t.contains("libhipblaslt.so")), "{tried:?}");
+        }
+        (Ok(lib), Err(Error::Unsupported { what })) => {
+            eprintln!(
+                "hipBLASLt is installed here ({}); the emulator is refused instead",
+                lib.path()
+            );
+            assert!(what.contains("HIP device"), "{what}");
+        }
+        (lib, other) => panic!(
+            "unexpected: library {:?}, backend {:?}",
+            lib.map(|l| l.path().to_string()),
+            other.err()
+        ),
+    }
+    // A library that loads but is not hipBLASLt: refused for the emulator before any symbol is needed.
+    let libc = HipBlasLtLibrary::load_from("libc.so.6").unwrap();
+    match HipBlasLtGemm::with_library(&dev, libc) {
+        Err(Error::Unsupported { what }) => assert!(what.contains("HIP device"), "{what}"),
+        other => panic!("expected Unsupported, got {:?}", other.err()),
+    }
+    // The translation needs no library at all, and the device keeps working.
+    let spec = GemmSpec::new(8, 8, 32, DType::F8E4M3, DType::F8E4M3, DType::BF16);
+    assert_eq!(tr(&spec, dev.arch().clone()).raw().types, [E4M3, E4M3, BF16, BF16]);
+    assert_eq!(dev.upload(&[3.0f32]).unwrap().download().unwrap(), vec![3.0]);
+}
