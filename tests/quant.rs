@@ -207,11 +207,20 @@ fn shapes() -> Vec<QuantSpec> {
         for (rows, cols) in [(1, 1), (3, 300), (2, 128), (5, 129), (1, 1000), (33, 17)] {
             v.push(QuantSpec::new(rows, cols, g));
         }
+        // Unaligned strides: the kernels' one-element path.
         v.push(QuantSpec {
             rows: 4,
             cols: 200,
             ld_x: 263,
             ld_q: 201,
+            granularity: g,
+        });
+        // 4-aligned strides with a ragged tail: groups of four, then two single elements per row.
+        v.push(QuantSpec {
+            rows: 3,
+            cols: 202,
+            ld_x: 264,
+            ld_q: 204,
             granularity: g,
         });
     }

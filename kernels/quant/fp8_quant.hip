@@ -35,10 +35,39 @@ enum class Granularity { tensor, row, block128 };
 
 __device__ inline float load_elem(const float* p, uint32_t i) { return p[i]; }
 __device__ inline float load_elem(const uint16_t* p, uint32_t i) { return bf16_to_f32(p[i]); }
+// Four consecutive elements in one 16-byte (f32) or 8-byte (bf16) load; `i` is a multiple of 4 and the row aligned.
+__device__ inline f32x4 load4(const float* p, uint32_t i) { return *reinterpret_cast<const f32x4*>(p + i); }
+__device__ inline f32x4 load4(const uint16_t* p, uint32_t i) {
+  const i32x2 w = *reinterpret_cast<const i32x2*>(p + i);
+  const uint32_t lo = uint32_t(w.x), hi = uint32_t(w.y);
+  return f32x4{bf16_to_f32(uint16_t(lo)), bf16_to_f32(uint16_t(lo >> 16)), bf16_to_f32(uint16_t(hi)),
+               bf16_to_f32(uint16_t(hi >> 16))};
+}
+
+// True when every row of x and q starts 4-element aligned, so groups of 4 can be loaded and stored whole. The
+// value is the same for every thread (it depends on the params only), so the branch on it never diverges.
+template <class T>
+__device__ inline bool rows_aligned4(const QuantParams& p) {
+  return p.x % (4 * sizeof(T)) == 0 && p.ld_x % 4 == 0 && p.q % 4 == 0 && p.ld_q % 4 == 0;
+}
+
+// Visits the columns [begin, end) of a row, spread over the block's threads: `on4(v, c)` for each aligned group
+// of four starting at c (when `vec`), then `on1(v, c)` for each remaining column. `begin` is a multiple of 4.
+template <class T, class On4, class On1>
+__device__ inline void for_each_col(const T* x, uint32_t begin, uint32_t end, bool vec, On4 on4, On1 on1) {
+  uint32_t tail = begin;
+  if (vec) {
+    const uint32_t groups = (end - begin) / 4;
+    for (uint32_t g = threadIdx.x; g < groups; g += kQuantThreads) on4(load4(x, begin + 4 * g), begin + 4 * g);
+    tail = begin + 4 * groups;
+  }
+  for (uint32_t c = tail + threadIdx.x; c < end; c += kQuantThreads) on1(load_elem(x, c), c);
+}
 
 // |x| as bits: for non-negative floats (and NaN above +Inf) unsigned order is numeric order, so an integer max is a
 // NaN-propagating float max and atomicMax on the bits merges blocks.
 __device__ inline uint32_t abs_bits(float v) { return __builtin_bit_cast(uint32_t, v) & 0x7FFFFFFFu; }
+__device__ inline uint32_t umax(uint32_t a, uint32_t b) { return a > b ? a : b; }
 
 // Max of `v` over the block (every thread gets it). `red` holds kQuantThreads words of LDS.
 __device__ inline uint32_t block_max(uint32_t v, uint32_t* red) {
@@ -46,12 +75,23 @@ __device__ inline uint32_t block_max(uint32_t v, uint32_t* red) {
   red[t] = v;
   __syncthreads();
   for (uint32_t s = kQuantThreads / 2; s > 0; s >>= 1) {
-    if (t < s) red[t] = red[t] > red[t + s] ? red[t] : red[t + s];
+    if (t < s) red[t] = umax(red[t], red[t + s]);
     __syncthreads();
   }
   const uint32_t m = red[0];
   __syncthreads();  // red is reused by the caller's next reduction
   return m;
+}
+
+// amax (as |x| bits) of the columns [begin, end) of row x, reduced over the block.
+template <class T>
+__device__ inline uint32_t segment_amax(const T* x, uint32_t begin, uint32_t end, bool vec, uint32_t* red) {
+  uint32_t m = 0;
+  for_each_col(
+      x, begin, end, vec,
+      [&](f32x4 v, uint32_t) { m = umax(umax(m, umax(abs_bits(v.x), abs_bits(v.y))), umax(abs_bits(v.z), abs_bits(v.w))); },
+      [&](float v, uint32_t) { m = umax(m, abs_bits(v)); });
+  return block_max(m, red);
 }
 
 // The columns [begin, end) of row blockIdx.x this block owns.
@@ -70,12 +110,7 @@ template <class T>
 __device__ void quant_amax(const QuantParams& p) {
   __shared__ uint32_t red[kQuantThreads];
   const T* x = reinterpret_cast<const T*>(p.x) + uint64_t(blockIdx.x) * p.ld_x;
-  uint32_t m = 0;
-  for (uint32_t c = threadIdx.x; c < p.cols; c += kQuantThreads) {
-    const uint32_t b = abs_bits(load_elem(x, c));
-    m = b > m ? b : m;
-  }
-  m = block_max(m, red);
+  const uint32_t m = segment_amax(x, 0, p.cols, rows_aligned4<T>(p), red);
   if (threadIdx.x == 0) atomicMax(reinterpret_cast<uint32_t*>(p.amax), m);
 }
 
@@ -85,6 +120,7 @@ __device__ void quant(const QuantParams& p) {
   const uint32_t row = blockIdx.x;
   const T* x = reinterpret_cast<const T*>(p.x) + uint64_t(row) * p.ld_x;
   uint8_t* q = reinterpret_cast<uint8_t*>(p.q) + uint64_t(row) * p.ld_q;
+  const bool vec = rows_aligned4<T>(p);
   uint32_t begin, end;
   segment<G>(p, begin, end);
 
@@ -93,12 +129,7 @@ __device__ void quant(const QuantParams& p) {
   if constexpr (G == Granularity::tensor) {
     amax_bits = *reinterpret_cast<const uint32_t*>(p.amax);
   } else {
-    uint32_t m = 0;
-    for (uint32_t c = begin + threadIdx.x; c < end; c += kQuantThreads) {
-      const uint32_t b = abs_bits(load_elem(x, c));
-      m = b > m ? b : m;
-    }
-    amax_bits = block_max(m, red);
+    amax_bits = segment_amax(x, begin, end, vec, red);
   }
 
   // 2. scales.
@@ -116,10 +147,13 @@ __device__ void quant(const QuantParams& p) {
     }
   }
 
-  // 3. quantize.
-  for (uint32_t c = begin + threadIdx.x; c < end; c += kQuantThreads) {
-    q[c] = cvt_fp8_sat<F>(load_elem(x, c) * inv);
-  }
+  // 3. quantize: four codes per 32-bit store where aligned.
+  for_each_col(
+      x, begin, end, vec,
+      [&](f32x4 v, uint32_t c) {
+        *reinterpret_cast<uint32_t*>(q + c) = cvt_pk4_fp8_sat<F>(v.x * inv, v.y * inv, v.z * inv, v.w * inv);
+      },
+      [&](float v, uint32_t c) { q[c] = cvt_fp8_sat<F>(v * inv); });
 }
 
 }  // namespace hf
