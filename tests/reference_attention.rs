@@ -558,3 +558,16 @@ fn a_flash_style_f32_kernel_passes_verify_against_the_reference() {
         .unwrap()
         .passed());
 }
+
+#[test]
+fn specs_print_as_one_readable_line() {
+    let s = AttentionSpec::new(2, 500, 700, 8, 128, DType::BF16)
+        .gqa(2)
+        .causal()
+        .window(Some(64), None)
+        .with_lse();
+    assert_eq!(
+        s.to_string(),
+        "bf16 -> bf16 b2 sq500 sk700 h8/2 d128 causal window(64,inf) lse"
+    );
+}

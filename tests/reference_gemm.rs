@@ -729,3 +729,17 @@ fn f32_gemm(spec: &GemmSpec, a: &[bf16], b: &[bf16]) -> Vec<bf16> {
     }
     out
 }
+
+#[test]
+fn specs_print_as_one_readable_line() {
+    let s = GemmSpec::new(512, 256, 1024, DType::F8E4M3, DType::F8E5M2, DType::BF16)
+        .scaling(Scaling::PerTensor)
+        .bias()
+        .activation(Activation::GeluTanh);
+    assert_eq!(
+        s.to_string(),
+        "f8e4m3 x f8e5m2 -> bf16 TN 512x256x1024 per-tensor +bias gelu_tanh"
+    );
+    let s = GemmSpec::new(3, 4, 5, DType::I8, DType::I8, DType::I32).layouts(Layout::ColMajor, Layout::RowMajor);
+    assert_eq!(s.to_string(), "i8 x i8 -> i32 NT 3x4x5");
+}

@@ -569,3 +569,40 @@ impl AttentionSpec {
         Ok(())
     }
 }
+
+/// One line naming the problem, e.g. `bf16 -> bf16 b2 sq500 sk700 h8/2 d128 causal lse`, for tables, benches and
+/// messages.
+impl std::fmt::Display for AttentionSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} -> {} ", self.dtype, self.out_dtype)?;
+        if self.varlen.is_some() {
+            write!(
+                f,
+                "varlen {} seqs (max sq{} sk{})",
+                self.batch, self.seqlen_q, self.seqlen_k
+            )?;
+        } else {
+            write!(f, "b{} sq{} sk{}", self.batch, self.seqlen_q, self.seqlen_k)?;
+        }
+        if self.heads_q == self.heads_kv {
+            write!(f, " h{}", self.heads_q)?;
+        } else {
+            write!(f, " h{}/{}", self.heads_q, self.heads_kv)?;
+        }
+        write!(f, " d{}", self.head_dim)?;
+        if self.causal {
+            write!(f, " causal")?;
+        }
+        if self.window != Window::default() {
+            let side = |s: Option<usize>| s.map_or("inf".to_string(), |x| x.to_string());
+            write!(f, " window({},{})", side(self.window.left), side(self.window.right))?;
+        }
+        if let Some(c) = self.softcap {
+            write!(f, " softcap {c}")?;
+        }
+        if self.return_lse {
+            write!(f, " lse")?;
+        }
+        Ok(())
+    }
+}

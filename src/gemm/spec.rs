@@ -590,3 +590,45 @@ pub(crate) fn is_fp8(t: DType) -> bool {
 pub(crate) fn is_fnuz(t: DType) -> bool {
     matches!(t, DType::F8E4M3Fnuz | DType::F8E5M2Fnuz)
 }
+
+/// One line naming the problem, e.g. `f8e4m3 x f8e4m3 -> bf16 TN 512x512x1024 per-tensor +bias gelu_tanh`, for
+/// tables, benches and messages. Layout letters follow BLAS's column-major naming: A is `T` when row-major
+/// (K-contiguous), B is `N` when column-major (K-contiguous); so [`GemmSpec::new`]'s default prints `TN`.
+impl std::fmt::Display for GemmSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let a = if self.a.layout == Layout::RowMajor { 'T' } else { 'N' };
+        let b = if self.b.layout == Layout::ColMajor { 'N' } else { 'T' };
+        write!(
+            f,
+            "{} x {} -> {} {}{} {}x{}x{}",
+            self.a.dtype, self.b.dtype, self.d.dtype, a, b, self.m, self.n, self.k
+        )?;
+        if self.batch != 1 {
+            write!(f, " batch {}", self.batch)?;
+        }
+        match self.scaling {
+            Scaling::None => {}
+            Scaling::PerTensor => write!(f, " per-tensor")?,
+            Scaling::RowCol => write!(f, " row/col-scaled")?,
+            Scaling::Block => write!(f, " block-scaled")?,
+            Scaling::Mx => write!(f, " mx")?,
+        }
+        if self.alpha != 1.0 || self.beta != 0.0 {
+            write!(f, " alpha {} beta {}", self.alpha, self.beta)?;
+        }
+        if self.epilogue.bias.is_some() {
+            write!(f, " +bias")?;
+        }
+        match self.epilogue.activation {
+            Activation::None => {}
+            Activation::Relu => write!(f, " relu")?,
+            Activation::GeluTanh => write!(f, " gelu_tanh")?,
+            Activation::GeluErf => write!(f, " gelu_erf")?,
+            Activation::Silu => write!(f, " silu")?,
+        }
+        if self.scale_d != 1.0 {
+            write!(f, " scale_d {}", self.scale_d)?;
+        }
+        Ok(())
+    }
+}
