@@ -151,6 +151,21 @@ union PropsBuffer<T: Copy> {
     _slack: [u8; 16384],
 }
 
+/// A zeroed `PropsBuffer` on the heap: 16 KiB is too much for the stack of a thread whose stack is already shared
+/// with a large static TLS block (glibc places static TLS inside each thread's stack).
+fn zeroed_props<T: Copy>() -> Box<PropsBuffer<T>> {
+    let layout = std::alloc::Layout::new::<PropsBuffer<T>>();
+    // SAFETY: the layout is non-zero-sized; all-zero bytes are a valid PropsBuffer (plain C data); on allocation
+    // failure `handle_alloc_error` diverges.
+    unsafe {
+        let p = std::alloc::alloc_zeroed(layout) as *mut PropsBuffer<T>;
+        if p.is_null() {
+            std::alloc::handle_alloc_error(layout);
+        }
+        Box::from_raw(p)
+    }
+}
+
 fn chars_to_string(chars: &[c_char]) -> String {
     let bytes: Vec<u8> = chars.iter().take_while(|&&c| c != 0).map(|&c| c as u8).collect();
     String::from_utf8_lossy(&bytes).into_owned()
@@ -180,10 +195,9 @@ impl HipLib {
         &self,
         device: c_int,
     ) -> Result<(hipError_t, DevicePropsSummary), crate::MissingSymbol> {
-        // SAFETY: zeroed bytes are a valid value of the plain-data union.
-        let mut buf: PropsBuffer<hipDeviceProp_tR0600> = std::mem::zeroed();
+        let mut buf = zeroed_props::<hipDeviceProp_tR0600>();
         let code = self.hipGetDevicePropertiesR0600(&mut buf.props, device)?;
-        let p = buf.props;
+        let p = &buf.props;
         Ok((code, summarize!(p)))
     }
 
@@ -199,9 +213,9 @@ impl HipLib {
         #[cfg(hip_sys_installed_pre6)]
         {
             use crate::installed::hipDeviceProp_t;
-            let mut buf: PropsBuffer<hipDeviceProp_t> = std::mem::zeroed();
+            let mut buf = zeroed_props::<hipDeviceProp_t>();
             let code = self.hipGetDeviceProperties(&mut buf.props as *mut hipDeviceProp_t as *mut c_void, device)?;
-            let p = buf.props;
+            let p = &buf.props;
             Ok(Some((code as hipError_t, summarize!(p))))
         }
         #[cfg(not(hip_sys_installed_pre6))]
