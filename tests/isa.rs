@@ -216,3 +216,58 @@ fn planted_failures_are_caught() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn sched_primitives_emit_the_promised_instructions() {
+    if !toolchain_present("sched_primitives_emit_the_promised_instructions") {
+        return;
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = std::env::temp_dir().join(format!("hipforge-isa-sched-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for arch in GATED_ARCHS {
+        let out = dir.join(format!("sched.{arch}.co"));
+        let status = Command::new(kernels::GPU_COMPILER_PATH)
+            .args([
+                "-x",
+                "hip",
+                "-std=c++20",
+                "--offload-device-only",
+                "-nogpuinc",
+                "-nogpulib",
+            ])
+            .args(["--no-gpu-bundle-output", "-O3"])
+            .arg(format!("--offload-arch={arch}"))
+            .arg("-I")
+            .arg(root.join("kernels/include"))
+            .arg(root.join("tests/isa_fixtures/sched.hip"))
+            .arg("-o")
+            .arg(&out)
+            .status()
+            .unwrap();
+        assert!(status.success(), "sched fixture failed to compile for {arch}");
+        let dis = Command::new(kernels::GPU_OBJDUMP_PATH)
+            .arg("-d")
+            .arg(&out)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&dis.stdout);
+        // wait_vmem<5>() and wait_lds<3>() back to back: the hardware waits on both counters in one s_waitcnt.
+        assert!(
+            text.contains("vmcnt(5)"),
+            "{arch}: wait_vmem<5> did not become vmcnt(5):\n{text}"
+        );
+        assert!(
+            text.contains("lgkmcnt(3)"),
+            "{arch}: wait_lds<3> did not become lgkmcnt(3):\n{text}"
+        );
+        assert!(
+            text.contains("s_setprio 1") && text.contains("s_setprio 0"),
+            "{arch}: prio_high/low missing"
+        );
+        // __launch_bounds__(64) reached the metadata.
+        let r = isa::read_resources(&std::fs::read(&out).unwrap()).unwrap();
+        assert_eq!(r[0].max_block_threads, 64);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -39,9 +39,13 @@
 #    define __shared__ __attribute__((shared))
 #    define __constant__ __attribute__((constant))
 #  endif
-// HIP's meaning: the block never has more than `n` threads. The amdgpu attribute is what the backend reads to bound
-// registers; `launch_bounds` alone is the CUDA spelling, which clang also maps, but say it explicitly.
-#  define __launch_bounds__(n) __attribute__((launch_bounds(n), amdgpu_flat_work_group_size(1, n)))
+// HIP's meaning: the block never has more than `n` threads (the backend bounds registers by it); the optional second
+// argument asks for at least `w` waves per SIMD (execution unit).
+#  define HF_LAUNCH_BOUNDS_1(n) __attribute__((amdgpu_flat_work_group_size(1, n)))
+#  define HF_LAUNCH_BOUNDS_2(n, w) __attribute__((amdgpu_flat_work_group_size(1, n), amdgpu_waves_per_eu(w)))
+#  define HF_LAUNCH_BOUNDS_PICK(_1, _2, name, ...) name
+#  define __launch_bounds__(...) \
+    HF_LAUNCH_BOUNDS_PICK(__VA_ARGS__, HF_LAUNCH_BOUNDS_2, HF_LAUNCH_BOUNDS_1, unused)(__VA_ARGS__)
 #  define HIP_DYNAMIC_SHARED(type, name) extern __attribute__((shared)) type name[];
 
 struct dim3 {
