@@ -232,6 +232,40 @@ pub struct GemmBuffers<'a> {
     pub bias: Option<BufferRef<'a>>,
 }
 
+impl<'a> GemmBuffers<'a> {
+    /// A, B and D only (no C, scales or bias); add the rest with the `with_*` methods.
+    pub fn new(a: impl Into<BufferRef<'a>>, b: impl Into<BufferRef<'a>>, d: impl Into<BufferMut<'a>>) -> Self {
+        GemmBuffers {
+            a: a.into(),
+            b: b.into(),
+            c: None,
+            d: d.into(),
+            scale_a: None,
+            scale_b: None,
+            bias: None,
+        }
+    }
+
+    /// Adds C (read when `beta != 0`).
+    pub fn with_c(mut self, c: impl Into<BufferRef<'a>>) -> Self {
+        self.c = Some(c.into());
+        self
+    }
+
+    /// Adds A's and B's scales.
+    pub fn with_scales(mut self, scale_a: impl Into<BufferRef<'a>>, scale_b: impl Into<BufferRef<'a>>) -> Self {
+        self.scale_a = Some(scale_a.into());
+        self.scale_b = Some(scale_b.into());
+        self
+    }
+
+    /// Adds the bias.
+    pub fn with_bias(mut self, bias: impl Into<BufferRef<'a>>) -> Self {
+        self.bias = Some(bias.into());
+        self
+    }
+}
+
 impl HipBlasLtGemm {
     /// A hipBLASLt handle on `device`, with the process-wide library. Without hipBLASLt installed this is
     /// [`Error::LibraryNotFound`] listing what was tried; on a non-HIP device (the emulator) it is
