@@ -166,6 +166,8 @@ static void test_casts_and_math() {
   HF_CHECK(float(__bf16(1.0f + 0x1p-8f)) == 1.0f, "bf16 tie to even (down)");
   HF_CHECK(float(__bf16(1.0f + 0x1p-7f + 0x1p-8f)) == 1.0f + 0x1p-6f, "bf16 tie to even (up)");
   HF_CHECK(float(__bf16(1.0f + 0x1p-8f + 0x1p-20f)) == 1.0f + 0x1p-7f, "bf16 above the tie rounds up");
+  volatile float run_time = 1.0f + 0x1p-7f + 0x1p-8f;  // not constant-folded: links and runs __truncsfbf2
+  HF_CHECK(float(__bf16(run_time)) == 1.0f + 0x1p-6f, "run-time float->bf16 cast (RNE)");
   HF_CHECK(float(_Float16(1.0f + 0x1p-11f)) == 1.0f, "f16 tie to even");
   HF_CHECK(float(_Float16(70000.0f)) == INFINITY, "f16 overflow is Inf");
   HF_CHECK(__builtin_amdgcn_fmed3f(5.0f, -1.0f, 2.0f) == 2.0f, "med3");

@@ -17,9 +17,10 @@
 
 #include "hipforge/emu/semantics/formats.hpp"
 
-// float → __bf16 casts call this runtime function; Debian 12's libgcc (GCC 12) lacks it. Weak, so a libgcc or
-// compiler-rt that has it wins; RNE like theirs.
-extern "C" __attribute__((weak)) inline __bf16 __truncsfbf2(float x) {
+// float → __bf16 casts call this runtime function; Debian 12's libgcc (GCC 12) lacks it. The compiler's calls do
+// not count as uses of an inline function, so `used` forces it out in every TU (as a mergeable weak definition);
+// RNE like libgcc's and compiler-rt's.
+extern "C" inline __attribute__((used)) __bf16 __truncsfbf2(float x) {
   return __builtin_bit_cast(__bf16, ::hf::emu::sem::bf16_bits_from_f32(x));
 }
 

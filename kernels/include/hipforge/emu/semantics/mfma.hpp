@@ -403,7 +403,7 @@ inline void mfma(Arch arch, const MfmaDesc& d, const MfmaRegs& in, const MfmaSca
             m[n] = v;
             ex[n++] = e;
             lo = std::min(lo, e);
-            hi = std::max(hi, e + bit_length(uint64_t(v < 0 ? -v : v)));
+            hi = std::max(hi, e + 48);  // every El significand has at most 24 bits, a product at most 48
           };
           term(ce.sig, ce.exp);
           for (int k = 0; k < K; ++k) {
@@ -413,7 +413,7 @@ inline void mfma(Arch arch, const MfmaDesc& d, const MfmaRegs& in, const MfmaSca
           }
           if (n == 0) {
             out = 0.0f;
-          } else if (hi - lo <= 118) {
+          } else if (hi - lo <= 118) {  // ≤ 129 terms below 2^118: |sum| < 2^126
             __int128 acc = 0;
             for (int t = 0; t < n; ++t) acc += (__int128)m[t] << (ex[t] - lo);
             out = round_i128_f32(acc, lo);
