@@ -190,6 +190,7 @@ fn small_cases(dev: &Device) {
         spec(1, 130, 129, 2, 1, 256).causal().window(Some(70), None),
         10,
     );
+    run(dev, In::F16, spec(2, 17, 0, 2, 2, 64), 14); // no keys at all: O = 0, LSE = −inf
 }
 
 /// Varlen batches with zero-length sequences (queries and keys), mixed with masks and GQA.
@@ -214,7 +215,12 @@ fn varlen_cases(dev: &Device) {
         v(4, 4, 128, &[17, 0, 129, 1], &[17, 5, 129, 0]).causal(),
         11,
     );
-    run(dev, In::F16, v(4, 1, 64, &[1, 1, 3, 0], &[100, 0, 300, 7]), 12); // decode path
+    run(
+        dev,
+        In::F16,
+        v(4, 1, 64, &[1, 1, 3, 0], &[100, 0, 300, 7]).softcap(10.0),
+        12,
+    ); // decode path
     run(
         dev,
         In::Fp8,
@@ -235,6 +241,7 @@ fn long_cases(dev: &Device) {
     );
     run(dev, In::Bf16, spec(1, 1000, 17, 4, 1, 128).causal(), 24);
     run(dev, In::Bf16, spec(1, 5, 300, 16, 2, 256).causal(), 25); // decode, 8 heads per block
+    run(dev, In::F16, spec(1, 300, 129, 2, 2, 128).window(Some(50), None), 27); // 2 query blocks, forward order
     run(
         dev,
         In::F16,

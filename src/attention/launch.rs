@@ -1,5 +1,26 @@
 //! Attention forward on a device: kernel selection, device-specific validation, launch.
 //!
+//! # What runs
+//!
+//! - **Forward** (`hf_attn_fwd_{bf16,f16,f8e4m3}_d{64,128,256}`, kernels/attention/fwd.hip): one 512-thread block
+//!   (8 waves) per 256 query rows (128 at head dim 256) of one (sequence, head); K/V stream through LDS in
+//!   double-buffered 64-key tiles (32 at head dim 256); online softmax in the exp2 domain with lazy rescaling;
+//!   tiles no row of the block can see (causal, window) are never loaded.
+//! - **Split-KV decode** (`hf_attn_decode_*` + `hf_attn_combine`), chosen when `seqlen_q ≤ 16` and the keys span
+//!   more than one tile: each block takes one KV range for up to 8 query heads sharing a KV head (one wave each)
+//!   and writes a partial O and LSE; the combine kernel merges them by their LSEs. See
+//!   [`AttentionPlan::kv_splits`].
+//!
+//! # Numerics
+//!
+//! Scores and the softmax state are f32; probabilities are rounded to bf16 (f16 for f16 inputs) before P·V, which
+//! accumulates in f32. FP8 inputs (e4m3 in the arch's flavour: FNUZ on gfx942, OCP on gfx950) go through the FP8
+//! MFMA for Q·Kᵀ; V is decoded exactly to bf16 and P·V runs in bf16. The descales multiply the scores and O in f32.
+//! The output is bf16, f16 or f32 (`out_dtype`); the LSE is f32, natural log.
+//!
+//! **A query row that sees no key** (zero keys, or every key masked — e.g. a causal row above the diagonal when
+//! `seqlen_q > seqlen_k`) writes **O = 0 and LSE = −∞**, never NaN. A zero-length query sequence writes nothing.
+//!
 //! ```no_run
 //! # fn main() -> hipforge::Result<()> {
 //! use hipforge::attention::{AttentionPlan, AttentionSpec};
