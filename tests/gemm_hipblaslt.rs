@@ -540,8 +540,8 @@ fn bf16s(n: usize, seed: u64) -> Vec<hipforge::bf16> {
 }
 
 /// Runs `f` on a thread with a large stack. The test harness's threads get 2 MiB, from which glibc carves the
-/// binary's static TLS — about 2.2 MiB here, mostly the emulator's per-thread LDS arrays — leaving almost nothing:
-/// the HIP device-property query alone overflows it (tests/runtime_fake_hip.rs hits the same wall).
+/// binary's static TLS — about 2.2 MiB at the time of writing, mostly the emulator's per-thread LDS arrays — leaving
+/// a few KiB: too little for the HIP and hipBLASLt calls these tests make.
 fn on_big_stack(f: impl FnOnce() + Send + 'static) {
     let worker = std::thread::Builder::new()
         .stack_size(64 << 20)
@@ -710,6 +710,18 @@ fn the_algorithm_is_chosen_once_per_plan_and_bad_buffers_never_reach_hipblaslt()
         gemm.run(&other, GemmBuffers::new(&da, &db, &mut dd), None).unwrap();
         assert_eq!(gemm.handle().cached_plans(), 2);
         assert_eq!(f.int("fake_lt_heuristic_calls"), heuristics + 2);
+
+        // The full heuristic list, an explicit algorithm, and replacing the cached choice.
+        let algos = gemm.heuristics(&spec, 8).unwrap();
+        assert_eq!(algos.len(), 1, "the fake offers one algorithm");
+        assert_eq!(f.int("fake_lt_heuristic_calls"), heuristics + 3);
+        let before = f.int("fake_lt_matmuls");
+        gemm.run_with(&spec, GemmBuffers::new(&da, &db, &mut dd), &algos[0], None)
+            .unwrap();
+        assert_eq!(f.int("fake_lt_matmuls"), before + 1);
+        gemm.set_algorithm(&other, algos[0]).unwrap();
+        assert_eq!(gemm.handle().cached_plans(), 2);
+        assert!(gemm.heuristics(&spec.activation(Activation::GeluErf), 8).is_err());
 
         let matmuls = f.int("fake_lt_matmuls");
         // A bias buffer the spec does not use, a missing bias, a too-short D, a wrong dtype: typed errors, no matmul.

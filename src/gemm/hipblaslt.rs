@@ -48,8 +48,8 @@ use crate::dtype::DType;
 use crate::error::{Error, Result};
 use crate::gemm::spec::{is_fnuz, is_fp8, Activation, GemmSpec, Layout, Operand, Scaling};
 use crate::runtime::hipblaslt::{
-    hip_data_type, BufferMut, BufferRef, ComputeType, Epilogue, HipBlasLt, HipBlasLtLibrary, MatmulArgs, MatmulPlan,
-    MatrixLayout, ScaleMode,
+    hip_data_type, Algorithm, BufferMut, BufferRef, ComputeType, Epilogue, HipBlasLt, HipBlasLtLibrary, MatmulArgs,
+    MatmulPlan, MatrixLayout, ScaleMode,
 };
 use crate::runtime::{Arch, Device, DeviceBuffer, Stream};
 use std::collections::HashMap;
@@ -463,13 +463,56 @@ impl HipBlasLtGemm {
         })
     }
 
+    /// [`HipBlasLtGemm::translate`] for this handle's device.
+    pub fn plan(&self, spec: &GemmSpec) -> Result<Translated> {
+        Self::translate(spec, self.device.arch())
+    }
+
+    /// Up to `max` candidate algorithms for `spec`, best first (hipBLASLt's heuristic): for timing them with
+    /// [`HipBlasLtGemm::run_with`] and keeping the fastest with [`HipBlasLtGemm::set_algorithm`].
+    pub fn heuristics(&self, spec: &GemmSpec, max: usize) -> Result<Vec<Algorithm>> {
+        let t = self.plan(spec)?;
+        if t.empty {
+            return Ok(Vec::new());
+        }
+        self.lt.heuristics(&t.plan, max)
+    }
+
+    /// Makes `algo` the one [`HipBlasLtGemm::run`] uses for every spec with the same plan as `spec`.
+    pub fn set_algorithm(&self, spec: &GemmSpec, algo: Algorithm) -> Result<()> {
+        let t = self.plan(spec)?;
+        self.lt.set_algorithm(&t.plan, algo);
+        Ok(())
+    }
+
     /// Queues `spec` on `stream` (the null stream when `None`) through hipBLASLt: translation, descriptors, the
     /// cached algorithm for this plan (the heuristic's first on first use), the matmul.
     ///
     /// Buffers are checked (dtype, length, device) against the plan before anything runs. An empty problem
     /// returns at once.
     pub fn run(&self, spec: &GemmSpec, bufs: GemmBuffers<'_>, stream: Option<&Stream>) -> Result<()> {
-        let t = Self::translate(spec, self.device.arch())?;
+        self.launch(spec, bufs, None, stream)
+    }
+
+    /// As [`HipBlasLtGemm::run`] with an explicit algorithm (one of [`HipBlasLtGemm::heuristics`] for `spec`).
+    pub fn run_with(
+        &self,
+        spec: &GemmSpec,
+        bufs: GemmBuffers<'_>,
+        algo: &Algorithm,
+        stream: Option<&Stream>,
+    ) -> Result<()> {
+        self.launch(spec, bufs, Some(algo), stream)
+    }
+
+    fn launch(
+        &self,
+        spec: &GemmSpec,
+        bufs: GemmBuffers<'_>,
+        algo: Option<&Algorithm>,
+        stream: Option<&Stream>,
+    ) -> Result<()> {
+        let t = self.plan(spec)?;
         if t.empty {
             return Ok(());
         }
@@ -477,6 +520,7 @@ impl HipBlasLtGemm {
             Some(v) => Some(self.scale_d_buffer(v)?),
             None => None,
         };
+        // hipBLASLt's A is hipforge's B after the swap, and the scales travel with their operands.
         let (a, b, scale_a, scale_b) = if t.swapped {
             (bufs.b, bufs.a, bufs.scale_b, bufs.scale_a)
         } else {
@@ -496,7 +540,10 @@ impl HipBlasLtGemm {
             scale_d: scale_d.as_deref().map(BufferRef::from),
             amax_d: None,
         };
-        self.lt.matmul(&t.plan, args, stream)
+        match algo {
+            Some(algo) => self.lt.matmul_with(&t.plan, args, algo, stream),
+            None => self.lt.matmul(&t.plan, args, stream),
+        }
     }
 
     fn scale_d_buffer(&self, v: f32) -> Result<Arc<DeviceBuffer<f32>>> {
