@@ -257,7 +257,10 @@ pub fn report(arch: &str, kernel: &str) -> Result<KernelReport> {
             let why = kernels::GPU_BUILD_ERRORS
                 .iter()
                 .find(|(a, s, _)| *a == arch && Some(*s) == kernels::find(kernel).map(|k| k.source))
-                .map(|(_, _, m)| format!("its source failed to compile: {}", m.lines().next().unwrap_or("")))
+                .map(|(_, _, m)| {
+                    let first_error = m.lines().find(|l| l.contains("error")).or_else(|| m.lines().next());
+                    format!("its source failed to compile: {}", first_error.unwrap_or("").trim())
+                })
                 .unwrap_or_else(|| "its source was not compiled".into());
             not_built(why)
         } else if kernels::GPU_ARCHS.is_empty() {
