@@ -192,8 +192,6 @@ pub fn gemm<A: Element, B: Element, C: Element, S: Element>(
 
     let mut qa = vec![0.0f64; m * k];
     let mut qb = vec![0.0f64; k * n]; // row-major k×n
-    let mut acc = vec![0.0f64; m * n];
-    let mut mag = vec![0.0f64; m * n];
     for b in 0..spec.batch {
         par_rows(&mut qa, k, |i, row| {
             for (p, q) in row.iter_mut().enumerate() {
@@ -215,18 +213,18 @@ pub fn gemm<A: Element, B: Element, C: Element, S: Element>(
                 };
             }
         });
+        // The products land in the output buffers; the epilogue then rewrites them in place.
+        let out = b * m * n..(b + 1) * m * n;
         matmul(
             MatRef::row_major(&qa, m, k),
             MatRef::row_major(&qb, k, n),
-            &mut acc,
+            &mut values[out.clone()],
             true,
         );
         if !int8 {
             // INT8 needs no magnitudes from the core: its sum is exact (the magnitude is |wrapped sum|).
-            magnitudes_into(&qa, &qb, m, k, n, &mut mag);
+            magnitudes_into(&qa, &qb, m, k, n, &mut magnitudes[out.clone()]);
         }
-
-        let out = b * m * n..(b + 1) * m * n;
         par_rows2(&mut values[out.clone()], &mut magnitudes[out], n, |i, vals, mags| {
             for j in 0..n {
                 let c = if spec.beta != 0.0 {
@@ -234,8 +232,8 @@ pub fn gemm<A: Element, B: Element, C: Element, S: Element>(
                 } else {
                     0.0
                 };
-                let mut s = acc[i * n + j];
-                let mut s_mag = mag[i * n + j];
+                let mut s = vals[j];
+                let mut s_mag = mags[j];
                 if int8 {
                     s = wrap_i32(s);
                     s_mag = s.abs();
