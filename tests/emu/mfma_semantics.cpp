@@ -522,6 +522,33 @@ static void test_arith_models() {
         sem::f32_from_bits(d[lane][vgpr]));
 }
 
+// §7.2 for fp8 on gfx942: an accumulator more than 25 binades below the chunk sum is dropped, not floored. Products
+// 2^7·2^7 (k=0) and 2^-5·2^-4 (k=1, the odd half) give S = 2^14 + 2^-9, exact in f32. C = -2^-12: dropped, D = S.
+// Floored to the 24-bit grid at 2^14 instead, C would become -2^-10 and leave a tie, rounding to even 2^14. The
+// gfx950 exact policy also gives 2^14 + 2^-9 (the nearest float to 2^14 + 2^-9 - 2^-12).
+static void test_fp8_model() {
+  spec::Op op{"mfma_f32_16x16x32_fp8_fp8", 16, 32, spec::FP8, spec::FP8, false, false};
+  for (sem::Arch arch : {sem::Arch::gfx942, sem::Arch::gfx950}) {
+    const bool g942 = arch == sem::Arch::gfx942;
+    const uint32_t p7 = g942 ? 0x78 : 0x70, m5 = g942 ? 0x18 : 0x10, m4 = g942 ? 0x20 : 0x18;  // 2^7, 2^-5, 2^-4
+    sem::MfmaRegs regs{};
+    int lane, item, vgpr;
+    for (int k = 0; k < 2; ++k) {
+      spec::where_ab(op, spec::FP8, 0, k, lane, item);
+      spec::put(regs.a[lane], item, 8, k == 0 ? p7 : m5);
+      spec::where_ab(op, spec::FP8, 0, k, lane, item);
+      spec::put(regs.b[lane], item, 8, k == 0 ? p7 : m4);
+    }
+    spec::where_cd(16, 0, 0, lane, vgpr);
+    regs.c[lane][vgpr] = sem::f32_bits(-0x1p-12f);
+    uint32_t d[64][16];
+    sem::mfma(arch, desc_of(op), regs, nullptr, d);
+    const float want = 0x1p14f + 0x1p-9f;
+    HF_CHECK(sem::f32_from_bits(d[lane][vgpr]) == want, "gfx%d fp8 accumulator rule: got %a want %a", int(arch),
+             sem::f32_from_bits(d[lane][vgpr]), want);
+  }
+}
+
 // gfx950 exact policy at the edges: a cancellation across 160 bits (the wide accumulator), and subnormal results.
 static void test_exact_edges() {
   spec::Op op{"mfma_f32_16x16x16bf16_1k", 16, 16, spec::BF16, spec::BF16, false, false};
@@ -564,5 +591,6 @@ int main() {
   test_i8_wrap();
   test_arith_models();
   test_exact_edges();
+  test_fp8_model();
   return hf::test::summary();
 }
