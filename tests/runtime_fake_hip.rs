@@ -347,10 +347,10 @@ fn hipblaslt_wrapper_drives_the_documented_call_sequence() {
         amax.device_ptr(),
     );
     let stream = dev.new_stream().unwrap();
-    let mut run = |d: &mut hipforge::runtime::DeviceBuffer<bf16>,
-                   amax: &mut hipforge::runtime::DeviceBuffer<f32>,
-                   bias: &hipforge::runtime::DeviceBuffer<bf16>,
-                   beta: f64| {
+    let run = |d: &mut hipforge::runtime::DeviceBuffer<bf16>,
+               amax: &mut hipforge::runtime::DeviceBuffer<f32>,
+               bias: &hipforge::runtime::DeviceBuffer<bf16>,
+               beta: f64| {
         let args = MatmulArgs {
             a: (&a).into(),
             b: (&b).into(),
