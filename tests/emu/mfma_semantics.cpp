@@ -549,6 +549,35 @@ static void test_fp8_model() {
   }
 }
 
+// §7.2 step 1 for bf16 on gfx942: a single product of magnitude ≥ 2^128 makes the chunk ±Inf, NaN when both signs
+// occur, even though binary64 (and the gfx950 exact policy) would see 2^130 − 2^130 = 0.
+static void test_bf16_big_products() {
+  spec::Op op{"mfma_f32_16x16x16bf16_1k", 16, 16, spec::BF16, spec::BF16, false, false};
+  auto bf = [](float x) { return uint32_t(sem::f32_bits(x) >> 16); };
+  for (int both = 0; both < 2; ++both)
+    for (sem::Arch arch : {sem::Arch::gfx942, sem::Arch::gfx950}) {
+      sem::MfmaRegs regs{};
+      int lane, item, vgpr;
+      const float bs[3] = {0x1p30f, both ? -0x1p30f : -0x1p27f, 1.0f};  // -2^127 is below the 2^128 line
+      for (int k = 0; k < 3; ++k) {
+        spec::where_ab(op, spec::BF16, 0, k, lane, item);
+        spec::put(regs.a[lane], item, 16, bf(k < 2 ? 0x1p100f : 5.0f));
+        spec::where_ab(op, spec::BF16, 0, k, lane, item);
+        spec::put(regs.b[lane], item, 16, bf(bs[k]));
+      }
+      uint32_t d[64][16];
+      sem::mfma(arch, desc_of(op), regs, nullptr, d);
+      spec::where_cd(16, 0, 0, lane, vgpr);
+      const float got = sem::f32_from_bits(d[lane][vgpr]);
+      if (arch == sem::Arch::gfx942)
+        HF_CHECK(both ? std::isnan(got) : got == INFINITY, "gfx942 bf16 products >= 2^128 (%s): got %g",
+                 both ? "both signs -> NaN" : "positive -> +Inf", got);
+      else
+        HF_CHECK(got == (both ? 5.0f : INFINITY), "gfx950 exact: 2^130 %s + 5 = %g", both ? "- 2^130" : "- 2^127 (overflows)",
+                 got);
+    }
+}
+
 // gfx950 exact policy at the edges: a cancellation across 160 bits (the wide accumulator), and subnormal results.
 static void test_exact_edges() {
   spec::Op op{"mfma_f32_16x16x16bf16_1k", 16, 16, spec::BF16, spec::BF16, false, false};
@@ -592,5 +621,6 @@ int main() {
   test_arith_models();
   test_exact_edges();
   test_fp8_model();
+  test_bf16_big_products();
   return hf::test::summary();
 }
