@@ -1,0 +1,135 @@
+// tests/emu/attention_ops.cpp — the helpers of hipforge/softmax.hpp, each against a CPU statement of what it must do:
+// FP8 e4m3 decoding (FNUZ on gfx942, OCP on gfx950) over all 256 codes, the row reductions over the four lanes of
+// a query row, the mask's lo/hi against the bottom-right-aligned definition, the LDS swizzles being bijections,
+// the block order being a permutation, bf16/f16 rounding, and tanh.
+#include <math.h>
+#include <string.h>
+
+#include <vector>
+
+#include "check.hpp"
+#include "hipforge/device.hpp"
+#include "hipforge/softmax.hpp"
+
+using namespace hf::attn;
+
+// Decodes by the formats' definitions, written independently of softmax.hpp.
+static double e4m3_reference(unsigned code) {
+  const bool fnuz = hf::emu::arch() == 942;
+  const int bias = fnuz ? 8 : 7;
+  if (fnuz && code == 0x80) return NAN;
+  if (!fnuz && (code & 0x7f) == 0x7f) return NAN;
+  const int e = (code >> 3) & 15, m = code & 7;
+  const double mag = e == 0 ? ldexp(m / 8.0, 1 - bias) : ldexp(1.0 + m / 8.0, e - bias);
+  return (code & 0x80) ? -mag : mag;
+}
+
+__global__ void decode_all(float* out) { out[threadIdx.x] = fp8_to_f32((uint8_t)threadIdx.x); }
+
+// Each lane contributes lane+1; row_max/row_sum reduce over the lanes {L, L^16, L^32, L^48}.
+__global__ void reduce_rows(float* mx, float* sum) {
+  const int lane = threadIdx.x & 63;
+  mx[threadIdx.x] = row_max((float)(lane + 1), lane);
+  sum[threadIdx.x] = row_sum((float)(lane + 1), lane);
+}
+
+int main() {
+  HF_SECTION("fp8_to_f32: all 256 codes");
+  {
+    float* out = (float*)hf::emu::malloc(256 * sizeof(float));
+    HF_CHECK(hf::emu::launch(decode_all, dim3(1), dim3(256), 0, out).ok());
+    int bad = 0;
+    for (unsigned c = 0; c < 256; ++c) {
+      const double want = e4m3_reference(c);
+      const bool ok = isnan(want) ? isnan(out[c]) : (double)out[c] == want && signbit(out[c]) == signbit(want);
+      bad += !ok;
+      if (!ok) HF_CHECK(ok, "code 0x%02x: got %g, want %g", c, out[c], want);
+    }
+    HF_CHECK(bad == 0, "%d codes wrong", bad);
+    hf::emu::free(out);
+  }
+
+  HF_SECTION("row_max / row_sum over the four lanes of a row");
+  {
+    float* mx = (float*)hf::emu::malloc(128 * sizeof(float));
+    float* sum = (float*)hf::emu::malloc(128 * sizeof(float));
+    HF_CHECK(hf::emu::launch(reduce_rows, dim3(1), dim3(128), 0, mx, sum).ok());
+    for (int t = 0; t < 128; ++t) {
+      const int r = t & 15;  // lanes r, r+16, r+32, r+48 hold values r+1, r+17, r+33, r+49
+      HF_CHECK(mx[t] == (float)(r + 49), "thread %d max %g", t, mx[t]);
+      HF_CHECK(sum[t] == (float)(4 * r + 100), "thread %d sum %g", t, sum[t]);
+    }
+    hf::emu::free(mx);
+    hf::emu::free(sum);
+  }
+
+  HF_SECTION("mask: lo/hi match the definition, causal = (-1, 0), bottom-right aligned");
+  {
+    const int settings[][4] = {{5, 9, -1, 0}, {9, 5, -1, 0}, {7, 7, 2, 1}, {4, 11, 3, -1}, {6, 6, -1, -1}, {3, 0, -1, 0}};
+    for (auto& s : settings) {
+      const mask mk{s[0], s[1], s[2], s[3]};
+      for (int i = 0; i < s[0]; ++i)
+        for (int j = -2; j < s[1] + 2; ++j) {
+          const int diag = i + s[1] - s[0];
+          const bool want = j >= 0 && j < s[1] && (s[2] < 0 || j >= diag - s[2]) && (s[3] < 0 || j <= diag + s[3]);
+          const bool got = j >= 0 && mk.visible(i, j);
+          HF_CHECK(got == want, "sq %d sk %d window (%d, %d): i %d j %d", s[0], s[1], s[2], s[3], i, j);
+        }
+    }
+  }
+
+  HF_SECTION("LDS swizzles are bijections within a tile");
+  {
+    using t128 = kv_tiles<__bf16, 128, 64>;
+    std::vector<int> seen(t128::k_bytes / 16, 0);
+    for (int j = 0; j < 64; ++j)
+      for (int c = 0; c < t128::k_chunks; ++c) seen[t128::k_offset(j, c * 16) / 16]++;
+    bool once = true;
+    for (int x : seen) once &= x == 1;
+    HF_CHECK(once, "K tile chunks not hit exactly once");
+    std::vector<int> vseen(t128::v_bytes / 2, 0);
+    for (int d = 0; d < 128; ++d)
+      for (int j = 0; j < 64; ++j) vseen[t128::vt_offset(d, j) / 2]++;
+    once = true;
+    for (int x : vseen) once &= x == 1;
+    HF_CHECK(once, "Vt tile elements not hit exactly once");
+    // A 4-key group read (8 bytes) stays contiguous and aligned under the XOR.
+    for (int d = 0; d < 128; ++d)
+      for (int j = 0; j < 64; j += 4)
+        HF_CHECK(t128::vt_offset(d, j + 3) == t128::vt_offset(d, j) + 6 && t128::vt_offset(d, j) % 8 == 0, "d %d j %d", d, j);
+  }
+
+  HF_SECTION("block_order is a permutation");
+  for (int n = 1; n <= 70; ++n) {
+    std::vector<int> hit(n, 0);
+    for (int id = 0; id < n; ++id) {
+      const int x = block_order(id, n);
+      if (x >= 0 && x < n) hit[x]++;
+    }
+    bool perm = true;
+    for (int h : hit) perm &= h == 1;
+    HF_CHECK(perm, "n = %d", n);
+  }
+
+  HF_SECTION("to_bits16: round to nearest even, NaN kept");
+  {
+    HF_CHECK(to_bits16<__bf16>(1.0f) == 0x3f80);
+    HF_CHECK(to_bits16<__bf16>(1.0f + 1.0f / 256) == 0x3f80);                 // tie to even (down)
+    HF_CHECK(to_bits16<__bf16>(1.0f + 3.0f / 256) == 0x3f82);                 // tie to even (up)
+    HF_CHECK(to_bits16<__bf16>(-2.5f) == 0xc020);
+    HF_CHECK((to_bits16<__bf16>(NAN) & 0x7f80) == 0x7f80 && (to_bits16<__bf16>(NAN) & 0x7f) != 0);
+    HF_CHECK(to_bits16<_Float16>(1.0f) == 0x3c00);
+    HF_CHECK(to_bits16<_Float16>(65520.0f) == 0x7c00);  // rounds to +inf
+  }
+
+  HF_SECTION("tanh_f32");
+  {
+    double worst = 0;
+    for (int i = -4000; i <= 4000; ++i) {
+      const float x = i / 200.0f;
+      worst = fmax(worst, fabs((double)tanh_f32(x) - tanh((double)x)));
+    }
+    HF_CHECK(worst < 4e-7, "worst absolute error %g", worst);
+  }
+  return hf::test::summary();
+}
