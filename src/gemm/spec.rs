@@ -527,7 +527,7 @@ impl GemmSpec {
                     format!("A {a}, B {b}"),
                 ));
             }
-            Scaling::Mx if !(is_fp8(a) && !is_fnuz(a)) => {
+            Scaling::Mx if !is_fp8(a) || is_fnuz(a) => {
                 return Err(Error::invalid(
                     "scaling",
                     "OCP FP8 inputs (f8e4m3/f8e5m2) for MX scaling",

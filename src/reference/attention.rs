@@ -137,6 +137,7 @@ pub fn attention<T: Element>(spec: &AttentionSpec, q: &[T], k: &[T], v: &[T]) ->
     })
 }
 
+#[allow(clippy::too_many_arguments)]
 /// Gathers one head of a `[batch, seq, head, dim]` tensor into a packed row-major `len×d` f64 matrix.
 fn gather<T: Element>(
     spec: &AttentionSpec,

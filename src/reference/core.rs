@@ -140,7 +140,7 @@ pub(crate) fn par_rows2<T: Send, U: Send>(
     row_len: usize,
     f: impl Fn(usize, &mut [T], &mut [U]) + Sync,
 ) {
-    let rows = if row_len == 0 { 0 } else { a.len() / row_len };
+    let rows = a.len().checked_div(row_len).unwrap_or(0);
     assert_eq!(b.len(), a.len(), "buffers differ in length");
     if rows == 0 {
         return;

@@ -31,10 +31,9 @@ pub(crate) fn erf(x: f64) -> f64 {
 pub(crate) fn activate(act: Activation, x: f64) -> f64 {
     match act {
         Activation::None => x,
+        // NaN passes through (a NaN input must not become 0).
         Activation::Relu => {
-            if x > 0.0 {
-                x
-            } else if x.is_nan() {
+            if x > 0.0 || x.is_nan() {
                 x
             } else {
                 0.0
@@ -88,6 +87,10 @@ mod tests {
     fn activations_at_known_points() {
         assert_eq!(activate(Activation::Relu, -2.0), 0.0);
         assert_eq!(activate(Activation::Relu, 3.5), 3.5);
+        assert!(
+            activate(Activation::Relu, f64::NAN).is_nan(),
+            "ReLU must not hide a NaN"
+        );
         // GELU(1) = 0.5·(1 + erf(1/√2)) = 0.8413447460685429 (Φ(1)).
         assert!((activate(Activation::GeluErf, 1.0) - 0.8413447460685429).abs() < 1e-15);
         // tanh form at 1: 0.5·(1 + tanh(√(2/π)·1.044715)) = 0.8411919906082768.
