@@ -132,7 +132,11 @@ __device__ void fwd(const AttnFwdParams& p) {
 #endif
     static_assert(D % mq::k == 0 && BN % mp::k == 0, "tile sizes must be whole MFMAs");
 
-    __shared__ __attribute__((aligned(16))) unsigned char smem[2 * tiles::stage_bytes];
+    // Two K/Vᵀ stages in dynamic LDS: the launch passes 2 · stage_bytes (src/attention/launch.rs, `lds_bytes`).
+    // Dynamic rather than a static __shared__ array per instantiation: the host emulator keeps static LDS in
+    // thread-local storage, which every thread of a program linking hipforge would carry (docs/runtime.md).
+    HIP_DYNAMIC_SHARED(dw4, smem_dw4)
+    unsigned char* const smem = reinterpret_cast<unsigned char*>(smem_dw4);
 
     const int tid = threadIdx.x, lane = tid & 63, wave = tid >> 6;
     const int g = lane >> 4, r16 = lane & 15;

@@ -115,6 +115,13 @@ pub(crate) fn block_rows(head_dim: usize) -> usize {
     }
 }
 
+/// Dynamic LDS of the forward and decode kernels: two stages of a K tile (input type) and a Vᵀ tile (bf16/f16),
+/// as `kv_tiles::stage_bytes` in kernels/include/hipforge/softmax.hpp.
+pub(crate) fn lds_bytes(head_dim: usize, dtype: DType) -> u32 {
+    let rows = kv_tile_rows(head_dim);
+    (2 * (rows * head_dim * dtype.size_bytes() + head_dim * rows * 2)) as u32
+}
+
 /// The `out_kind` code the kernel's epilogue switches on.
 fn out_kind(dtype: DType) -> i32 {
     match dtype {
@@ -448,7 +455,10 @@ impl AttentionPlan {
             params.cu_seqlens_q = cq.device_ptr();
             params.cu_seqlens_k = ck.device_ptr();
         }
-        let cfg = LaunchConfig::linear(self.grid, BLOCK_THREADS);
+        let cfg = LaunchConfig {
+            dynamic_lds: lds_bytes(spec.head_dim, spec.dtype),
+            ..LaunchConfig::linear(self.grid, BLOCK_THREADS)
+        };
         if let Path::Decode { part_o, part_lse, .. } = &self.path {
             params.part_o = part_o.device_ptr();
             params.part_lse = part_lse.device_ptr();
