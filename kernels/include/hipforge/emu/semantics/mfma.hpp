@@ -150,16 +150,19 @@ inline El el_from_ieee(uint32_t bits, int eb, int mb) {
   return {neg ? -sig : sig, exp, kFinite};
 }
 
-/// Table of the ≤8-bit formats' codes (built once per format).
+/// Table of the ≤8-bit float formats' codes, built once (thread-safe static initialization).
 inline const El* small_table(Elem el, Arch arch) {
-  static El tables[2][8][256];
-  static bool built[2][8];
-  const int a = arch == Arch::gfx942 ? 0 : 1, f = int(el);
-  if (!built[a][f]) {
-    for (int c = 0; c < 256; ++c) tables[a][f][c] = el_from_double(decode_elem(el, uint32_t(c), arch));
-    built[a][f] = true;  // benign race: every writer writes the same values
-  }
-  return tables[a][f];
+  struct Tables {
+    El t[2][8][256] = {};
+    Tables() {
+      for (int a = 0; a < 2; ++a)
+        for (Elem e : {Elem::fp8, Elem::bf8, Elem::fp6, Elem::bf6, Elem::fp4})
+          for (int c = 0; c < 256; ++c)
+            t[a][int(e)][c] = el_from_double(decode_elem(e, uint32_t(c), a == 0 ? Arch::gfx942 : Arch::gfx950));
+    }
+  };
+  static const Tables tables;
+  return tables.t[arch == Arch::gfx942 ? 0 : 1][int(el)];
 }
 
 inline El decode_el(Elem el, uint32_t raw, const El* table) {
