@@ -27,10 +27,13 @@ fn fill<T: Element>(n: usize, seed: u64) -> Vec<T> {
         .collect()
 }
 
+/// One launch of a plan on its buffers, synchronized.
+type RunFn = Box<dyn Fn(&AttentionPlan) -> hipforge::Result<()>>;
+
 /// Everything one timed configuration needs on the device.
 struct Prepared {
     plan: AttentionPlan,
-    run: Box<dyn Fn(&AttentionPlan) -> hipforge::Result<()>>,
+    run: RunFn,
 }
 
 fn prepare<T: Element + DeviceRepr>(dev: &Device, spec: &AttentionSpec) -> hipforge::Result<Prepared> {
