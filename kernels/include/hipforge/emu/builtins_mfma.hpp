@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include <cstring>
+#include <memory>
 #include <string>
 
 #include "hipforge/emu/semantics/mfma.hpp"
@@ -60,9 +61,16 @@ struct MfmaCall {
 // memory accesses the checkers should see).
 __attribute__((noinline, no_sanitize("coverage"))) inline void mfma_wave(const MfmaCall& call,
                                                                          const MfmaLaneIn* in, MfmaLaneOut* out) {
-  static thread_local sem::MfmaRegs regs;
-  static thread_local sem::MfmaScales scales;
-  static thread_local uint32_t d[sem::kWave][16];
+  struct Scratch {  // on the heap: keeps the binary's static TLS small (it comes out of every thread's stack)
+    sem::MfmaRegs regs;
+    sem::MfmaScales scales;
+    uint32_t d[sem::kWave][16];
+  };
+  static thread_local std::unique_ptr<Scratch> scratch;
+  if (!scratch) scratch.reset(new Scratch);
+  sem::MfmaRegs& regs = scratch->regs;
+  sem::MfmaScales& scales = scratch->scales;
+  auto& d = scratch->d;
   sem::MfmaDesc desc = call.desc;
   if (desc.f8f6f4) {
     const bool ok_a = sem::elem_from_f8f6f4_code(call.cbsz, desc.a);

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <memory>
 
 #include "hipforge/emu/semantics/exact_sum.hpp"
 #include "hipforge/emu/semantics/formats.hpp"
@@ -326,8 +327,18 @@ inline void mfma(Arch arch, const MfmaDesc& d, const MfmaRegs& in, const MfmaSca
                  uint32_t (*d_out)[16]) {
   using namespace detail;
   const int MN = d.mn, K = d.k, KL = d.items_per_lane();
-  static thread_local El A[32][128], Bt[32][128];        // Bt[j][k]: B transposed, so both walk k contiguously
-  static thread_local SigExp A7[32][128], B7[32][128];  // §7.2 splits (gfx942)
+  // Per-host-thread scratch on the heap: static TLS this large would shrink every thread's stack (glibc carves
+  // static TLS out of it), so only a pointer lives in TLS.
+  struct Scratch {
+    El A[32][128], Bt[32][128];        // Bt[j][k]: B transposed, so both walk k contiguously
+    SigExp A7[32][128], B7[32][128];  // §7.2 splits (gfx942)
+  };
+  static thread_local std::unique_ptr<Scratch> scratch;
+  if (!scratch) scratch.reset(new Scratch);
+  auto& A = scratch->A;
+  auto& Bt = scratch->Bt;
+  auto& A7 = scratch->A7;
+  auto& B7 = scratch->B7;
   const int wa = elem_bits(d.a), wb = elem_bits(d.b);
   const El* ta = (wa <= 8 && d.a != Elem::i8) ? small_table(d.a, arch) : nullptr;
   const El* tb = (wb <= 8 && d.b != Elem::i8) ? small_table(d.b, arch) : nullptr;
