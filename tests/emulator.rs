@@ -49,6 +49,30 @@ fn find_clang() -> Option<PathBuf> {
     })
 }
 
+fn mtime(p: &Path) -> Option<std::time::SystemTime> {
+    std::fs::metadata(p).ok()?.modified().ok()
+}
+
+/// The newest modification time under `dir` (recursively).
+fn newest(dir: &Path) -> Option<std::time::SystemTime> {
+    let mut best = None;
+    for e in std::fs::read_dir(dir).ok()?.flatten() {
+        let p = e.path();
+        let t = if p.is_dir() { newest(&p) } else { mtime(&p) };
+        best = best.max(t);
+    }
+    best
+}
+
+/// True when `out` exists and is newer than every input (the build is skipped then: re-running the tests after
+/// editing one test file recompiles only that one).
+fn up_to_date(out: &Path, inputs: &[Option<std::time::SystemTime>]) -> bool {
+    match mtime(out) {
+        Some(o) => inputs.iter().all(|i| i.is_some_and(|i| i <= o)),
+        None => false,
+    }
+}
+
 fn run_cmd(cmd: &mut Command) -> Result<(), String> {
     let o = cmd
         .output()
@@ -134,6 +158,25 @@ fn emulator_cpp_tests() {
         .collect();
     runtime.sort();
 
+    // Inputs every object depends on: all headers, the runtime, the shared test headers, this file's flags (via the
+    // compiler stamp below).
+    let stamp = work.join("stamp");
+    let stamp_text = format!("{}\n{:?}\n", clang.display(), FLAGS);
+    if std::fs::read_to_string(&stamp).ok().as_deref() != Some(stamp_text.as_str()) {
+        let _ = std::fs::remove_dir_all(&work);
+        std::fs::create_dir_all(&work).unwrap();
+        std::fs::write(&stamp, &stamp_text).unwrap();
+    }
+    let shared_inputs = [newest(&include), newest(&root.join("kernels/emu")), mtime(&stamp)];
+    let test_headers = std::fs::read_dir(root.join("tests/emu"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "hpp"))
+        .map(|p| mtime(&p))
+        .max()
+        .flatten();
+
     // Jobs: the runtime objects of each arch first, then each test (compile + link + run).
     let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).min(2);
     let failures = Mutex::new(Vec::<String>::new());
@@ -162,6 +205,9 @@ fn emulator_cpp_tests() {
                     };
                     if i >= runtime.len() {
                         break;
+                    }
+                    if up_to_date(&objs[i], &shared_inputs) {
+                        continue;
                     }
                     let mut cmd = Command::new(&clang);
                     common(&mut cmd);
@@ -194,7 +240,17 @@ fn emulator_cpp_tests() {
                     common(&mut cmd);
                     cmd.arg(test).args(&objs).arg("-lpthread").arg("-o").arg(&bin);
                     let label = format!("tests/emu/{name}.cpp gfx{arch}");
-                    if let Err(e) = run_cmd(&mut cmd) {
+                    // Test-local headers (tests/emu/*.hpp) count for every test; the test's own source for itself.
+                    let mut inputs = shared_inputs.to_vec();
+                    inputs.push(test_headers);
+                    inputs.push(mtime(test));
+                    let built = up_to_date(&bin, &inputs) || {
+                        let _ = std::fs::remove_file(&bin);
+                        false
+                    };
+                    if built {
+                        // fall through to running it
+                    } else if let Err(e) = run_cmd(&mut cmd) {
                         failures.lock().unwrap().push(format!("{label}: compile failed: {e}"));
                         continue;
                     }
