@@ -7,7 +7,7 @@
 //     otherwise the race check;
 //   - in the device arena: global_oob unless inside a live allocation (a shadow byte per 16-byte granule says how
 //     many of its bytes are addressable);
-//   - in the host thread's TLS block, where `__shared__` variables live: the race check (static LDS);
+//   - in the `hf_lds` section, where `__shared__` variables live: the race check (static LDS);
 //   - anything else (fiber stack, kernel params, constants, host memory): not checked.
 // See docs/emulator.md for what this cannot see.
 #include <stdio.h>
@@ -197,7 +197,8 @@ void check_race(Lane* lane, Shadow* sh, const char* space, uintptr_t offset, siz
 void check(uintptr_t a, size_t n, bool is_write, bool is_atomic) {
   Lane* lane = tl_lane;
   if (!lane) return;  // host code, or the runtime itself
-  const Block& b = *lane->block;
+  Block& b = *lane->block;
+  b.saw_access = true;
   if (a - b.zone_lo < b.zone_len) {
     if (a < b.dyn_lo || a + n > b.dyn_lo + b.dyn_len) {
       long long off = static_cast<long long>(a - b.dyn_lo);
@@ -211,10 +212,17 @@ void check(uintptr_t a, size_t n, bool is_write, bool is_atomic) {
     return;
   }
   if (a - g_arena_lo < g_arena_len) return check_global(lane, a, n, is_write);
-  if (a - b.tls_lo < b.tls_len && b.tls_shadow) {
-    if (a + n > b.tls_lo + b.tls_len) return;
-    if (!is_atomic)
-      check_race(lane, b.tls_shadow + (a - b.tls_lo), "static __shared__ (host TLS)", a - b.tls_lo, n, is_write);
+  const StaticLds& st = static_lds();
+  if (a - st.lo < st.len) {
+    b.touched_static = true;
+    if (!b.static_exclusive) {
+      record_fault(lane, "fault",
+                   "static __shared__ accessed, but block 0 of this launch did not touch static LDS, so the emulator "
+                   "ran the blocks in parallel on one shared copy of it: results may be wrong (docs/emulator.md)");
+      return;
+    }
+    if (a + n > st.lo + st.len) return;
+    if (!is_atomic) check_race(lane, st.shadow + (a - st.lo), "static __shared__", a - st.lo, n, is_write);
   }
 }
 

@@ -76,16 +76,28 @@ struct Block {
   detail::BodyFn body;
   const void* ctx;
   void* sched_sp;
-  // LDS: the dynamic region [dyn_lo, dyn_lo + dyn_len) inside the zone [zone_lo, zone_lo + zone_len); the static
-  // region is the host thread's TLS block [tls_lo, tls_lo + tls_len) (where `__shared__` variables live).
-  uintptr_t dyn_lo, dyn_len, zone_lo, zone_len, tls_lo, tls_len;
+  // LDS: the dynamic region [dyn_lo, dyn_lo + dyn_len) inside the zone [zone_lo, zone_lo + zone_len); static
+  // `__shared__` variables live in the `hf_lds` section (static_lds_range()).
+  uintptr_t dyn_lo, dyn_len, zone_lo, zone_len;
   Shadow* zone_shadow;
-  Shadow* tls_shadow;
+  // Set by the checkers: this block made an instrumented access / touched static LDS. `static_exclusive` says the
+  // block runs alone (static LDS is shared by all blocks in flight).
+  bool saw_access, touched_static, static_exclusive;
   // Faults of this block, in the order found.
   std::vector<Fault>* faults;
   uint64_t* suppressed;
   std::vector<KindCount> kind_counts;
 };
+
+// The `hf_lds` section (every static `__shared__` variable of the program) and its race-check shadow.
+struct StaticLds {
+  uintptr_t lo, len;
+  Shadow* shadow;
+};
+const StaticLds& static_lds();
+
+// Barrier intervals, unique across all blocks and host threads (shadow entries of any earlier block never match).
+uint32_t next_epoch();
 
 // The current fiber (or, while a collective's fn runs, the lane it acts for); null outside kernel code.
 extern __thread Lane* tl_lane __attribute__((tls_model("initial-exec")));

@@ -5,8 +5,6 @@
 // collective, s_sleep) or finishes. A parked wave collective completes when the last lane of the wave arrives; a
 // barrier when every thread of the block has arrived. When no fiber can run and the block is not finished, the
 // block deadlocked: that is reported as barrier_divergence and the block is abandoned (never a hang).
-#include <dlfcn.h>
-#include <link.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +20,10 @@
 #include "internal.hpp"
 
 HF_EMU_RUNTIME_FILE
+
+// The linker's bounds of the hf_lds section (static `__shared__`); weak: a program without any has no such section.
+extern "C" char __start_hf_lds[] __attribute__((weak));
+extern "C" char __stop_hf_lds[] __attribute__((weak));
 
 namespace hf::emu::rt {
 
@@ -43,36 +45,12 @@ void* map_or_die(size_t bytes, const char* what) {
   return p;
 }
 
-// The host TLS block of the module that holds this runtime (where the kernels' `__shared__` variables live, since
-// kernels and runtime are linked together).
-struct TlsRange {
-  uintptr_t lo = 0, len = 0;
-};
-int find_tls(struct dl_phdr_info* info, size_t, void* data) {
-  TlsRange* r = static_cast<TlsRange*>(data);
-  for (int i = 0; i < info->dlpi_phnum; ++i) {
-    const ElfW(Phdr)& ph = info->dlpi_phdr[i];
-    if (ph.p_type != PT_TLS || !info->dlpi_tls_data) continue;
-    uintptr_t lo = reinterpret_cast<uintptr_t>(info->dlpi_tls_data);
-    uintptr_t me = reinterpret_cast<uintptr_t>(&tl_lane);
-    if (me >= lo && me < lo + ph.p_memsz) {
-      r->lo = lo;
-      r->len = ph.p_memsz;
-      return 1;
-    }
-  }
-  return 0;
-}
-
 // Everything a host thread needs to run blocks, made once per pool thread.
 struct Worker {
   Lane* lanes;
   char* stacks;
   char* lds_zone;
   Shadow* zone_shadow;
-  Shadow* tls_shadow;
-  TlsRange tls;
-  uint32_t epoch = 0;  // barrier intervals, unique across this worker's blocks (0 = never)
 
   Worker() {
     lanes = new Lane[kMaxThreads]();
@@ -87,8 +65,6 @@ struct Worker {
     size_t zone = 2 * kLdsGuard + kLdsMax;
     lds_zone = static_cast<char*>(map_or_die(zone, "LDS"));
     zone_shadow = static_cast<Shadow*>(map_or_die(zone * sizeof(Shadow), "LDS shadow"));
-    dl_iterate_phdr(find_tls, &tls);
-    tls_shadow = tls.len ? static_cast<Shadow*>(map_or_die(tls.len * sizeof(Shadow), "static LDS shadow")) : nullptr;
   }
 };
 
@@ -131,9 +107,9 @@ std::string ranges(const std::vector<int>& ids) {
   return s;
 }
 
-void release_barrier(Worker& w, Block& b) {
+void release_barrier(Block& b) {
   b.barrier_arrived = 0;
-  b.epoch = ++w.epoch;
+  b.epoch = next_epoch();
   for (int i = 0; i < b.nthreads; ++i)
     if (b.lanes[i].state == State::AtBarrier) b.lanes[i].state = State::Runnable;
 }
@@ -223,7 +199,7 @@ void run_block(Worker& w, Block& b) {
           ++finished;
           break;
         case State::AtBarrier:
-          if (++b.barrier_arrived == n) release_barrier(w, b);
+          if (++b.barrier_arrived == n) release_barrier(b);
           break;
         case State::AtCollective:
           if (++b.waves[l.wave].arrived == b.waves[l.wave].size) complete_collective(b, l.wave);
@@ -248,6 +224,10 @@ struct Job {
   const void* ctx;
   uint64_t total;
   std::atomic<uint64_t> next{0};
+  // Blocks run one at a time (the kernel uses static LDS, or that could not be ruled out).
+  bool exclusive = false;
+  // What block 0 did (run alone first when the program has static LDS).
+  bool probe_saw_access = false, probe_touched_static = false;
   std::mutex mu;
   std::map<uint64_t, std::vector<Fault>> faults;  // by block: the report lists them in block order
   uint64_t suppressed = 0;
@@ -268,7 +248,7 @@ void run_blocks(Worker& w, Job& job) {
     b.nthreads = int(job.block.x * job.block.y * job.block.z);
     b.nwaves = (b.nthreads + kWaveSize - 1) / kWaveSize;
     b.lanes = w.lanes;
-    b.epoch = ++w.epoch;
+    b.epoch = next_epoch();
     b.body = job.body;
     b.ctx = job.ctx;
     b.zone_lo = reinterpret_cast<uintptr_t>(w.lds_zone);
@@ -276,16 +256,24 @@ void run_blocks(Worker& w, Job& job) {
     b.dyn_lo = b.zone_lo + kLdsGuard;
     b.dyn_len = job.dynamic_lds;
     b.zone_shadow = w.zone_shadow;
-    b.tls_lo = w.tls.lo;
-    b.tls_len = w.tls.len;
-    b.tls_shadow = w.tls_shadow;
+    b.static_exclusive = job.exclusive;
     b.faults = &faults;
     b.suppressed = &suppressed;
     // LDS holds garbage at block start on the GPU; all-ones bytes (NaN in every float format) make a read of never-
     // written dynamic LDS visible in the results.
     memset(w.lds_zone + kLdsGuard, 0xff, job.dynamic_lds);
     faults.clear();
-    run_block(w, b);
+    if (job.exclusive) {
+      static std::mutex static_lds_mu;  // one block at a time owns the static LDS
+      std::lock_guard<std::mutex> g(static_lds_mu);
+      run_block(w, b);
+    } else {
+      run_block(w, b);
+    }
+    if (idx == 0) {
+      job.probe_saw_access = b.saw_access;
+      job.probe_touched_static = b.touched_static;
+    }
     if (!faults.empty() || suppressed) {
       std::lock_guard<std::mutex> g(job.mu);
       for (Fault& f : faults) job.faults[idx].push_back(std::move(f));
@@ -368,6 +356,23 @@ Report refused(const std::string& message) {
 }
 
 }  // namespace
+
+const StaticLds& static_lds() {
+  static const StaticLds s = [] {
+    StaticLds r{reinterpret_cast<uintptr_t>(__start_hf_lds), 0, nullptr};
+    if (__start_hf_lds && +__stop_hf_lds > +__start_hf_lds) {
+      r.len = uintptr_t(__stop_hf_lds - __start_hf_lds);
+      r.shadow = static_cast<Shadow*>(map_or_die(r.len * sizeof(Shadow), "static LDS shadow"));
+    }
+    return r;
+  }();
+  return s;
+}
+
+uint32_t next_epoch() {
+  static std::atomic<uint32_t> epoch{0};
+  return epoch.fetch_add(1, std::memory_order_relaxed) + 1;
+}
 
 std::string describe_block(const Block& b) {
   return "block (" + std::to_string(b.bid.x) + "," + std::to_string(b.bid.y) + "," + std::to_string(b.bid.z) + ")";
@@ -474,7 +479,19 @@ Report launch_erased(const char* name, dim3 grid, dim3 block, size_t dynamic_lds
   job.body = body;
   job.ctx = ctx;
   job.total = uint64_t(grid.x) * grid.y * grid.z;
-  pool().run(job);
+  // Static `__shared__` variables exist once, so blocks that use them must run one at a time. Block 0 runs alone
+  // first; the rest run in parallel only if it made instrumented accesses and none to static LDS.
+  if (static_lds().len == 0) {
+    pool().run(job);
+  } else {
+    job.exclusive = true;
+    job.total = 1;
+    pool().run(job);
+    job.total = uint64_t(grid.x) * grid.y * grid.z;
+    job.exclusive = !job.probe_saw_access || job.probe_touched_static;
+    job.next = 1;
+    if (job.total > 1) pool().run(job);
+  }
   Report r;
   r.suppressed = job.suppressed;
   for (auto& [blk, faults] : job.faults) {

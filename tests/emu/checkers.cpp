@@ -88,6 +88,16 @@ __global__ void lds_atomic_count(int* out) {
   if (threadIdx.x == 0) out[blockIdx.x] = count;
 }
 
+// Static LDS touched by every block but block 0: the emulator ran the rest in parallel and must say so.
+__global__ void static_after_block0(int* out) {
+  __shared__ int s[64];
+  out[blockIdx.x * 64 + threadIdx.x] = 0;
+  if (blockIdx.x == 0) return;
+  s[threadIdx.x] = int(threadIdx.x);
+  __syncthreads();
+  out[blockIdx.x * 64 + threadIdx.x] = s[63 - threadIdx.x];
+}
+
 // ---- global_oob ----------------------------------------------------------------------------------------------------
 __global__ void copy_n(const float* x, float* y, int n, int read_shift) {
   int i = blockIdx.x * blockDim.x + threadIdx.x;
@@ -202,6 +212,12 @@ int main() {
     HF_CHECK(r.ok(), "%s", first(r).c_str());
     HF_CHECK(io[0] == 320 && io[1] == 320 && io[2] == 320, "counts %d %d %d", io[0], io[1], io[2]);
     hf::emu::free(bo);
+  }
+
+  HF_SECTION("static __shared__ first used after block 0: reported, not silently shared");
+  {
+    Report r = hf::emu::launch(static_after_block0, dim3(4), dim3(64), 0, io);
+    HF_CHECK(mentions(r, "fault", "did not touch static LDS"), "%s", first(r).c_str());
   }
 
   HF_SECTION("global_oob: one past the end, before the start, after free; clean twin");

@@ -3,8 +3,9 @@
 //
 // Every thread of a block is a fiber on one host thread; blocks run in parallel on a pool of host threads.
 //   __global__/__device__/__host__/__launch_bounds__   expand to nothing (kernels are plain host functions)
-//   __shared__            `static thread_local`: one instance per host thread, which runs one block at a time, so it
-//                         is per-block LDS. The checkers see it as the block's static LDS (docs/emulator.md).
+//   __shared__            a static variable in the `hf_lds` section: one instance, so the runtime runs the blocks of
+//                         a kernel that uses static LDS one at a time (docs/emulator.md); the checkers see the section
+//                         as static LDS.
 //   HIP_DYNAMIC_SHARED(type, name)   `type* const name;` pointing at the block's dynamic LDS (guard zones around it)
 //   threadIdx/blockIdx/blockDim/gridDim   the current fiber's coordinates
 //   __syncthreads(), __builtin_amdgcn_s_barrier()   block barrier (a barrier not every thread reaches is a fault)
@@ -26,7 +27,7 @@
 #define __forceinline__ inline __attribute__((always_inline))
 #define __noinline__ __attribute__((noinline))
 #define __launch_bounds__(...)
-#define __shared__ static thread_local
+#define __shared__ static __attribute__((section("hf_lds")))
 // Like ROCm's macro, it is a whole declaration (its own semicolon included).
 #define HIP_DYNAMIC_SHARED(type, name) type* const name = reinterpret_cast<type*>(::hf::emu::detail::dynamic_lds());
 #define HIP_DYNAMIC_SHARED_ATTRIBUTE
