@@ -217,8 +217,9 @@ void check(uintptr_t a, size_t n, bool is_write, bool is_atomic) {
     b.touched_static = true;
     if (!b.static_exclusive) {
       record_fault(lane, "fault",
-                   "static __shared__ accessed, but block 0 of this launch did not touch static LDS, so the emulator "
-                   "ran the blocks in parallel on one shared copy of it: results may be wrong (docs/emulator.md)");
+                   "static __shared__ accessed, but no earlier launch of this kernel touched static LDS, so the "
+                   "emulator ran the blocks in parallel on one shared copy of it: results may be wrong "
+                   "(docs/emulator.md)");
       return;
     }
     if (a + n > st.lo + st.len) return;

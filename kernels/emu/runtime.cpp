@@ -226,8 +226,8 @@ struct Job {
   std::atomic<uint64_t> next{0};
   // Blocks run one at a time (the kernel uses static LDS, or that could not be ruled out).
   bool exclusive = false;
-  // What block 0 did (run alone first when the program has static LDS).
-  bool probe_saw_access = false, probe_touched_static = false;
+  // Whether any block made checked accesses / touched static LDS.
+  std::atomic<bool> saw_access{false}, touched_static{false};
   std::mutex mu;
   std::map<uint64_t, std::vector<Fault>> faults;  // by block: the report lists them in block order
   uint64_t suppressed = 0;
@@ -270,10 +270,8 @@ void run_blocks(Worker& w, Job& job) {
     } else {
       run_block(w, b);
     }
-    if (idx == 0) {
-      job.probe_saw_access = b.saw_access;
-      job.probe_touched_static = b.touched_static;
-    }
+    if (b.saw_access) job.saw_access.store(true, std::memory_order_relaxed);
+    if (b.touched_static) job.touched_static.store(true, std::memory_order_relaxed);
     if (!faults.empty() || suppressed) {
       std::lock_guard<std::mutex> g(job.mu);
       for (Fault& f : faults) job.faults[idx].push_back(std::move(f));
@@ -458,7 +456,8 @@ bool register_kernel(const char* name, size_t params_size, void (*trampoline)(co
   return true;
 }
 
-Report launch_erased(const char* name, dim3 grid, dim3 block, size_t dynamic_lds, BodyFn body, const void* ctx) {
+Report launch_erased(const char* name, const void* kernel_key, dim3 grid, dim3 block, size_t dynamic_lds, BodyFn body,
+                     const void* ctx) {
   auto dims = [](dim3 d) {
     return "(" + std::to_string(d.x) + "," + std::to_string(d.y) + "," + std::to_string(d.z) + ")";
   };
@@ -479,18 +478,25 @@ Report launch_erased(const char* name, dim3 grid, dim3 block, size_t dynamic_lds
   job.body = body;
   job.ctx = ctx;
   job.total = uint64_t(grid.x) * grid.y * grid.z;
-  // Static `__shared__` variables exist once, so blocks that use them must run one at a time. Block 0 runs alone
-  // first; the rest run in parallel only if it made instrumented accesses and none to static LDS.
-  if (static_lds().len == 0) {
-    pool().run(job);
-  } else {
-    job.exclusive = true;
-    job.total = 1;
-    pool().run(job);
-    job.total = uint64_t(grid.x) * grid.y * grid.z;
-    job.exclusive = !job.probe_saw_access || job.probe_touched_static;
-    job.next = 1;
-    if (job.total > 1) pool().run(job);
+  // Static `__shared__` variables exist once, so blocks that use them must run one at a time. A kernel's first launch
+  // runs that way (when the program has static LDS at all); later launches run in parallel if no block of an earlier
+  // launch touched static LDS and the blocks were instrumented (so the checkers would have seen it).
+  static std::mutex known_mu;
+  static std::map<const void*, bool> may_share;  // kernel -> its blocks can run in parallel
+  if (static_lds().len != 0) {
+    std::lock_guard<std::mutex> g(known_mu);
+    auto it = may_share.find(kernel_key);
+    job.exclusive = it == may_share.end() || !it->second;
+  }
+  pool().run(job);
+  if (static_lds().len != 0) {
+    std::lock_guard<std::mutex> g(known_mu);
+    bool parallel_ok = job.saw_access.load() && !job.touched_static.load();
+    auto it = may_share.find(kernel_key);
+    if (it == may_share.end())
+      may_share[kernel_key] = parallel_ok;
+    else
+      it->second = it->second && parallel_ok;
   }
   Report r;
   r.suppressed = job.suppressed;
@@ -526,7 +532,8 @@ int launch_registered(const char* name, dim3 grid, dim3 block, size_t dynamic_ld
   // An aligned private copy: every fiber reads the params from here.
   std::vector<max_align_t> copy((params_size + sizeof(max_align_t) - 1) / sizeof(max_align_t) + 1);
   if (params_size) memcpy(copy.data(), params, params_size);
-  report = detail::launch_erased(e->name.c_str(), grid, block, dynamic_lds, e->trampoline, copy.data());
+  report = detail::launch_erased(e->name.c_str(), reinterpret_cast<const void*>(e->trampoline), grid, block,
+                                 dynamic_lds, e->trampoline, copy.data());
   return 0;
 }
 }  // namespace

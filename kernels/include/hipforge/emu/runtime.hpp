@@ -59,9 +59,11 @@ int arch();
 size_t lds_limit();
 
 namespace detail {
-// A launch with the kernel erased to "run the body for the current thread".
+// A launch with the kernel erased to "run the body for the current thread". `kernel_key` identifies the kernel
+// across launches (the runtime remembers whether it uses static LDS).
 using BodyFn = void (*)(const void* ctx);
-Report launch_erased(const char* name, dim3 grid, dim3 block, size_t dynamic_lds, BodyFn body, const void* ctx);
+Report launch_erased(const char* name, const void* kernel_key, dim3 grid, dim3 block, size_t dynamic_lds, BodyFn body,
+                     const void* ctx);
 
 template <class... P, class Tuple, size_t... I>
 void call_kernel(void (*kernel)(P...), const Tuple& args, std::index_sequence<I...>) {
@@ -83,7 +85,8 @@ Report launch(void (*kernel)(P...), dim3 grid, dim3 block, size_t dynamic_lds_by
     const Ctx* x = static_cast<const Ctx*>(c);
     detail::call_kernel(x->kernel, x->args, std::index_sequence_for<P...>{});
   };
-  return detail::launch_erased("kernel", grid, block, dynamic_lds_bytes, body, &ctx);
+  return detail::launch_erased("kernel", reinterpret_cast<const void*>(kernel), grid, block, dynamic_lds_bytes, body,
+                               &ctx);
 }
 
 // Launches a kernel registered with HF_EXPORT by name, with its params struct given as bytes (the C ABI's path).
