@@ -1,0 +1,342 @@
+// kernels/gemm/gemm.hip — tiled GEMM for every dtype family on gfx942 and gfx950.
+//
+// One kernel body, instantiated per operand format and tile shape:
+//   - 256x256 tile, 8 waves (2 x 4, 128x64 per wave), K step 128 bytes (64 16-bit / 128 8-bit elements):
+//     the large-problem kernel. LDS double-buffered on gfx950 (128 KiB of 160), single-buffered on gfx942 (64 KiB).
+//   - 64x128 tile, 4 waves (1 x 4, 64x32 per wave): small M (decode-shaped GEMMs, M <= 64) and small problems.
+// Global loads of K step s+1 are in flight (staged in registers) while the MFMAs of step s run. Split-K
+// (grid.z = splits) writes 32-bit partial sums to a workspace that hf_gemm_splitk_reduce sums and finishes.
+// Layouts, scaling, epilogue and output dtype are run-time parameters (GemmParams).
+#include "hipforge/device.hpp"
+#include "hipforge/epilogue.hpp"
+#include "hipforge/grid.hpp"
+#include "hipforge/memory.hpp"
+#include "hipforge/mfma.hpp"
+#include "hipforge/tile.hpp"
+#include "gemm_params.hpp"
+
+namespace hf {
+
+// ---- the epilogue of one output element ----------------------------------------------------------------------
+
+struct epilogue_io {
+    buffer c, d, bias, sa, sb;
+};
+
+__device__ inline epilogue_io make_epilogue_io(const GemmParams& p, int bt) {
+    epilogue_io io;
+    io.c = buffer::make((const uint8_t*)p.c + bt * p.c_batch * dtype_bytes(p.c_dtype), p.c_bytes);
+    io.d = buffer::make((uint8_t*)p.d + bt * p.d_batch * dtype_bytes(p.d_dtype), p.d_bytes);
+    io.bias = buffer::make((const void*)p.bias, p.bias_bytes);
+    io.sa = buffer::make((const float*)p.scale_a + bt * p.sa_batch, p.sa_bytes);
+    io.sb = buffer::make((const float*)p.scale_b + bt * p.sb_batch, p.sb_bytes);
+    return io;
+}
+
+__device__ inline float load_f32(const buffer& b, uint32_t off) { return __builtin_bit_cast(float, b.load4(off)); }
+
+// acc is the sum over K (block/MX scales already applied). Writes D[m][n]; (m, n) outside M x N store nothing.
+__device__ HF_INLINE void finish_element(const GemmParams& p, const epilogue_io& io, int m, int n, double acc) {
+    bool in = m < p.m && n < p.n;
+    double s = p.alpha;
+    if (p.scaling == SCALE_TENSOR) s *= (double)load_f32(io.sa, 0) * (double)load_f32(io.sb, 0);
+    if (p.scaling == SCALE_ROWCOL)
+        s *= (double)load_f32(io.sa, in ? (uint32_t)m * p.sa_sm * 4 : kOutOfRange) *
+             (double)load_f32(io.sb, in ? (uint32_t)n * p.sb_sn * 4 : kOutOfRange);
+    double y = s * acc;
+    if (p.flags & FLAG_C) {
+        int cb = dtype_bytes(p.c_dtype);
+        uint32_t off = offset_2d(m, n, p.m, p.n, p.c_sm, p.c_sn, cb);
+        y += (double)p.beta * decode_elem(io.c.load_elem(off, cb), p.c_dtype);
+    }
+    if (p.flags & FLAG_BIAS) {
+        int bb = dtype_bytes(p.bias_dtype);
+        y += decode_elem(io.bias.load_elem(in ? (uint32_t)n * bb : kOutOfRange, bb), p.bias_dtype);
+    }
+    y = apply_activation(p.act, y);
+    int db = dtype_bytes(p.d_dtype);
+    io.d.store_elem(offset_2d(m, n, p.m, p.n, p.d_sm, p.d_sn, db), db, encode_output(y, p.d_dtype, p.scale_d));
+}
+
+// One K step of a wave's TM x TN tiles: acc += A_tile * B_tile, with block or MX scales when asked for.
+// `row0` / `col0` are the global coordinates of the wave's first row and column; `s` is the K step index.
+template <fmt FA, fmt FB, int TM, int TN, int BM, bool KSCALE>
+__device__ HF_INLINE void mma_step(typename acc_of<FA>::type (&acc)[TM][TN], const u32x4 (&fb)[TN][2],
+                                const st_k128<BM>& ta, int wrow, int lane, const GemmParams& p,
+                                const epilogue_io& io, int row0, int col0, int s) {
+    typedef typename acc_of<FA>::type acc_t;
+    if constexpr (KSCALE) {
+        if (p.scaling == SCALE_BLOCK) {
+            // 1x128 scales on A, 128x128 on B; a K step (128 elements) lies in one K block.
+            const uint32_t kb = (uint32_t)s;
+            float sbv[TN];
+            #pragma unroll
+            for (int j = 0; j < TN; ++j) {
+                int col = col0 + j * 16 + (lane & 15);
+                sbv[j] = load_f32(io.sb, col < p.n ? ((uint32_t)(col / 128) * p.sb_sn + kb * p.sb_sk) * 4 : kOutOfRange);
+            }
+            #pragma unroll
+            for (int i = 0; i < TM; ++i) {
+                u32x4 fa[2];
+                load_frag(fa, ta, wrow + i * 16, lane);
+                float sav[4];
+                #pragma unroll
+                for (int r = 0; r < 4; ++r) {
+                    int row = row0 + i * 16 + 4 * (lane >> 4) + r;
+                    sav[r] = load_f32(io.sa, row < p.m ? ((uint32_t)row * p.sa_sm + kb * p.sa_sk) * 4 : kOutOfRange);
+                }
+                #pragma unroll
+                for (int j = 0; j < TN; ++j) {
+                    acc_t part = mma_k128<FA, FB>(acc_t{0, 0, 0, 0}, fa, fb[j]);
+                    #pragma unroll
+                    for (int r = 0; r < 4; ++r) acc[i][j][r] += part[r] * (sav[r] * sbv[j]);
+                }
+            }
+            return;
+        }
+        if (p.scaling == SCALE_MX) {
+            // One E8M0 byte per lane and operand: row/column lane % 16, 32-wide K block lane / 16 (mfma.md §3.4).
+            const int kb = s * 4 + (lane >> 4), kblocks = (p.k + 31) / 32;
+            uint32_t sbv[TN];
+            #pragma unroll
+            for (int j = 0; j < TN; ++j)
+                sbv[j] = io.sb.load1(offset_2d(col0 + j * 16 + (lane & 15), kb, p.n, kblocks, p.sb_sn, p.sb_sk, 1));
+            #pragma unroll
+            for (int i = 0; i < TM; ++i) {
+                u32x4 fa[2];
+                load_frag(fa, ta, wrow + i * 16, lane);
+                uint32_t sav = io.sa.load1(offset_2d(row0 + i * 16 + (lane & 15), kb, p.m, kblocks, p.sa_sm, p.sa_sk, 1));
+                #pragma unroll
+                for (int j = 0; j < TN; ++j) acc[i][j] = mma_k128<FA, FB>(acc[i][j], fa, fb[j], sav, sbv[j]);
+            }
+            return;
+        }
+    }
+    #pragma unroll
+    for (int i = 0; i < TM; ++i) {
+        u32x4 fa[2];
+        load_frag(fa, ta, wrow + i * 16, lane);
+        #pragma unroll
+        for (int j = 0; j < TN; ++j) acc[i][j] = mma_k128<FA, FB>(acc[i][j], fa, fb[j]);
+    }
+}
+
+// ---- the tiled kernel body -----------------------------------------------------------------------------------
+
+// KSCALE: the kernel supports scales applied per K step (block and MX scaling; FP8 only).
+template <fmt FA, fmt FB, int BM, int BN, int WM, int WN, bool KSCALE>
+__device__ HF_INLINE void gemm_tiles(const GemmParams& p) {
+    constexpr int THREADS = WM * WN * 64;
+    constexpr int TM = BM / WM / 16, TN = BN / WN / 16;  // 16x16 MFMA tiles per wave
+    constexpr int ES = fmt_bytes<FA>;
+    constexpr int PER_STEP = kStepBytes / ES;  // K elements per K step
+    constexpr int STAGE_BYTES = (BM + BN) * kStepBytes;
+#if defined(__gfx950__)
+    constexpr int STAGES = 2 * STAGE_BYTES <= 160 * 1024 ? 2 : 1;
+#else
+    constexpr int STAGES = 2 * STAGE_BYTES <= 64 * 1024 ? 2 : 1;
+#endif
+    typedef typename acc_of<FA>::type acc_t;
+    __shared__ __attribute__((aligned(16))) uint8_t smem[STAGES * STAGE_BYTES];
+
+    const int tid = threadIdx.x, lane = tid & 63, wave = tid >> 6;
+    const int wrow = (wave / WN) * TM * 16, wcol = (wave % WN) * TN * 16;  // the wave's corner inside the tile
+    int tm, tn;
+    tile_of_block(blockIdx.x, p.tiles_m, p.tiles_n, p.group_m, tm, tn);
+    const int bt = blockIdx.y, split = blockIdx.z;
+    const int m0 = tm * BM, n0 = tn * BN;
+
+    const gview ga{buffer::make((const uint8_t*)p.a + bt * p.a_batch * ES, p.a_bytes), p.m, p.k, p.a_sm, p.a_sk, ES,
+                   (p.flags & FLAG_A_VEC) != 0};
+    const gview gb{buffer::make((const uint8_t*)p.b + bt * p.b_batch * ES, p.b_bytes), p.n, p.k, p.b_sn, p.b_sk, ES,
+                   (p.flags & FLAG_B_VEC) != 0};
+    const epilogue_io io = make_epilogue_io(p, bt);
+
+    const int steps = (p.k + PER_STEP - 1) / PER_STEP;
+    const int s_begin = split * (int)p.k_steps_per_split;
+    const int s_end = s_begin + (int)p.k_steps_per_split < steps ? s_begin + (int)p.k_steps_per_split : steps;
+
+    acc_t acc[TM][TN];
+    #pragma unroll
+    for (int i = 0; i < TM; ++i)
+        #pragma unroll
+        for (int j = 0; j < TN; ++j) acc[i][j] = acc_t{0, 0, 0, 0};
+
+    stage<BM, THREADS, ES> ra;
+    stage<BN, THREADS, ES> rb;
+    auto tile_a = [&](int s) { return st_k128<BM>{smem + s * STAGE_BYTES}; };
+    auto tile_b = [&](int s) { return st_k128<BN>{smem + s * STAGE_BYTES + BM * kStepBytes}; };
+
+    if (s_begin < s_end) {
+        ra.load(ga, m0, s_begin * PER_STEP, tid);
+        rb.load(gb, n0, s_begin * PER_STEP, tid);
+        ra.store(tile_a(0), tid);
+        rb.store(tile_b(0), tid);
+    }
+    __syncthreads();
+
+    for (int s = s_begin; s < s_end; ++s) {
+        const int cur = (s - s_begin) % STAGES;
+        const bool more = s + 1 < s_end;
+        if (STAGES == 2 && more) {
+            // Next K step: global -> registers -> the other LDS buffer. The staging registers live only across
+            // this copy (not across the MFMAs), which keeps the 256x256 tile within 256 VGPRs; the other wave on
+            // the SIMD computes meanwhile.
+            ra.copy(ga, m0, (s + 1) * PER_STEP, tile_a(cur ^ 1), tid);
+            rb.copy(gb, n0, (s + 1) * PER_STEP, tile_b(cur ^ 1), tid);
+        }
+
+        // B fragments stay in registers for the step; A fragments are read one 16-row tile at a time.
+        u32x4 fb[TN][2];
+#pragma unroll
+        for (int j = 0; j < TN; ++j) load_frag(fb[j], tile_b(cur), wcol + j * 16, lane);
+        mma_step<FA, FB, TM, TN, BM, KSCALE>(acc, fb, tile_a(cur), wrow, lane, p, io, m0 + wrow, n0 + wcol, s);
+
+        if (STAGES == 1 && more) {  // one buffer (gfx942's 64 KiB LDS): refill it once everyone is done reading
+            __syncthreads();
+            ra.load(ga, m0, (s + 1) * PER_STEP, tid);
+            rb.load(gb, n0, (s + 1) * PER_STEP, tid);
+            ra.store(tile_a(0), tid);
+            rb.store(tile_b(0), tid);
+        }
+        __syncthreads();
+    }
+
+    // Epilogue: the accumulators go through LDS (free now) in rounds of RT 16-row slices per wave, so the
+    // per-element code below is a rolled loop instead of TM*TN*4 inlined copies, and as few accumulators as the
+    // LDS allows stay live in registers while it runs.
+    constexpr int SLICE = 16 * TN * 16;  // elements of one 16-row slice of a wave's tile
+    constexpr int FIT = STAGES * STAGE_BYTES / (WM * WN * SLICE * 4);
+    constexpr int RT = FIT < TM ? FIT : TM;
+    static_assert(RT >= 1 && TM % RT == 0, "the epilogue rounds must cover the wave tile evenly");
+    uint32_t* slice = reinterpret_cast<uint32_t*>(smem) + wave * RT * SLICE;
+    const buffer ws = buffer::make((uint8_t*)p.workspace + ((uint64_t)split * p.batch + bt) * p.ws_bytes, p.ws_bytes);
+#pragma unroll
+    for (int i0 = 0; i0 < TM; i0 += RT) {
+#pragma unroll
+        for (int t = 0; t < RT; ++t)
+#pragma unroll
+            for (int j = 0; j < TN; ++j)
+#pragma unroll
+                for (int r = 0; r < 4; ++r)
+                    slice[t * SLICE + (4 * (lane >> 4) + r) * (TN * 16) + j * 16 + (lane & 15)] =
+                        __builtin_bit_cast(uint32_t, acc[i0 + t][j][r]);
+        __syncthreads();
+#pragma unroll 1
+        for (int e = lane; e < RT * SLICE; e += 64) {
+            const int row = m0 + wrow + i0 * 16 + e / (TN * 16), col = n0 + wcol + e % (TN * 16);
+            const uint32_t bits = slice[e];
+            if (p.splits == 1) {
+                double v = FA == fmt::i8 ? (double)(int32_t)bits : (double)__builtin_bit_cast(float, bits);
+                finish_element(p, io, row, col, v);
+            } else {
+                ws.store4(offset_2d(row, col, p.m, p.n, (uint32_t)p.n, 1, 4), bits);
+            }
+        }
+        __syncthreads();
+    }
+}
+
+// Sums the split-K partials of one output element per thread and finishes it. Grid: (ceil(M*N / 256), batch).
+template <bool INT>
+__device__ HF_INLINE void splitk_reduce(const GemmParams& p) {
+    const int bt = blockIdx.y;
+    const uint32_t idx = blockIdx.x * 256u + threadIdx.x;
+    const int m = (int)(idx / (uint32_t)p.n), n = (int)(idx % (uint32_t)p.n);
+    const epilogue_io io = make_epilogue_io(p, bt);
+    double sum = 0;
+    int32_t isum = 0;
+    for (uint32_t s = 0; s < p.splits; ++s) {
+        buffer ws = buffer::make((uint8_t*)p.workspace + ((uint64_t)s * p.batch + bt) * p.ws_bytes, p.ws_bytes);
+        uint32_t bits = ws.load4(offset_2d(m, n, p.m, p.n, (uint32_t)p.n, 1, 4));
+        if (INT) isum += (int32_t)bits;  // wraps like the MFMA accumulator
+        else sum += (double)__builtin_bit_cast(float, bits);
+    }
+    finish_element(p, io, m, n, INT ? (double)isum : sum);
+}
+
+}  // namespace hf
+
+// ---- instantiations ------------------------------------------------------------------------------------------
+// Symbols: hf_gemm_<A>_<B>_<tile>. FP8 names are arch-neutral: "fp8" is e4m3 and "bf8" e5m2, FNUZ on gfx942 and
+// OCP on gfx950 (the bytes are the arch's own).
+
+// Block and MX scaling (per-K-step scales) are compiled into the 64x128 FP8 kernels only: their extra registers
+// do not fit next to the 256x256 tile's 128 accumulators within 256 VGPRs.
+#define HF_GEMM(NAME, FA, FB, BM, BN, WM, WN)                                                           \
+    extern "C" __global__ __launch_bounds__(WM * WN * 64) void NAME(const hf::GemmParams p) {           \
+        constexpr bool kscale = (BM == 64) && (hf::fmt::FA == hf::fmt::fp8 || hf::fmt::FA == hf::fmt::bf8); \
+        hf::gemm_tiles<hf::fmt::FA, hf::fmt::FB, BM, BN, WM, WN, kscale>(p);                            \
+    }
+
+HF_GEMM(hf_gemm_bf16_bf16_256x256, bf16, bf16, 256, 256, 2, 4)
+HF_EXPORT(hf_gemm_bf16_bf16_256x256, hf::GemmParams)
+HF_ISA_EXPECT(hf_gemm_bf16_bf16_256x256, gfx950, "v_mfma_f32_16x16x32_bf16")
+HF_ISA_EXPECT(hf_gemm_bf16_bf16_256x256, gfx942, "v_mfma_f32_16x16x16_bf16")
+HF_GEMM(hf_gemm_bf16_bf16_64x128, bf16, bf16, 64, 128, 1, 4)
+HF_EXPORT(hf_gemm_bf16_bf16_64x128, hf::GemmParams)
+HF_ISA_EXPECT(hf_gemm_bf16_bf16_64x128, gfx950, "v_mfma_f32_16x16x32_bf16")
+HF_ISA_EXPECT(hf_gemm_bf16_bf16_64x128, gfx942, "v_mfma_f32_16x16x16_bf16")
+
+HF_GEMM(hf_gemm_f16_f16_256x256, f16, f16, 256, 256, 2, 4)
+HF_EXPORT(hf_gemm_f16_f16_256x256, hf::GemmParams)
+HF_ISA_EXPECT(hf_gemm_f16_f16_256x256, gfx950, "v_mfma_f32_16x16x32_f16")
+HF_ISA_EXPECT(hf_gemm_f16_f16_256x256, gfx942, "v_mfma_f32_16x16x16_f16")
+HF_GEMM(hf_gemm_f16_f16_64x128, f16, f16, 64, 128, 1, 4)
+HF_EXPORT(hf_gemm_f16_f16_64x128, hf::GemmParams)
+HF_ISA_EXPECT(hf_gemm_f16_f16_64x128, gfx950, "v_mfma_f32_16x16x32_f16")
+HF_ISA_EXPECT(hf_gemm_f16_f16_64x128, gfx942, "v_mfma_f32_16x16x16_f16")
+
+HF_GEMM(hf_gemm_i8_i8_256x256, i8, i8, 256, 256, 2, 4)
+HF_EXPORT(hf_gemm_i8_i8_256x256, hf::GemmParams)
+HF_ISA_EXPECT(hf_gemm_i8_i8_256x256, gfx950, "v_mfma_i32_16x16x64_i8")
+HF_ISA_EXPECT(hf_gemm_i8_i8_256x256, gfx942, "v_mfma_i32_16x16x32_i8")
+HF_GEMM(hf_gemm_i8_i8_64x128, i8, i8, 64, 128, 1, 4)
+HF_EXPORT(hf_gemm_i8_i8_64x128, hf::GemmParams)
+HF_ISA_EXPECT(hf_gemm_i8_i8_64x128, gfx950, "v_mfma_i32_16x16x64_i8")
+HF_ISA_EXPECT(hf_gemm_i8_i8_64x128, gfx942, "v_mfma_i32_16x16x32_i8")
+
+HF_GEMM(hf_gemm_fp8_fp8_256x256, fp8, fp8, 256, 256, 2, 4)
+HF_EXPORT(hf_gemm_fp8_fp8_256x256, hf::GemmParams)
+HF_ISA_EXPECT(hf_gemm_fp8_fp8_256x256, gfx950, "v_mfma_scale_f32_16x16x128_f8f6f4")
+HF_ISA_EXPECT(hf_gemm_fp8_fp8_256x256, gfx942, "v_mfma_f32_16x16x32_fp8_fp8")
+HF_GEMM(hf_gemm_fp8_fp8_64x128, fp8, fp8, 64, 128, 1, 4)
+HF_EXPORT(hf_gemm_fp8_fp8_64x128, hf::GemmParams)
+HF_ISA_EXPECT(hf_gemm_fp8_fp8_64x128, gfx950, "v_mfma_scale_f32_16x16x128_f8f6f4")
+HF_ISA_EXPECT(hf_gemm_fp8_fp8_64x128, gfx942, "v_mfma_f32_16x16x32_fp8_fp8")
+
+HF_GEMM(hf_gemm_fp8_bf8_256x256, fp8, bf8, 256, 256, 2, 4)
+HF_EXPORT(hf_gemm_fp8_bf8_256x256, hf::GemmParams)
+HF_ISA_EXPECT(hf_gemm_fp8_bf8_256x256, gfx950, "v_mfma_scale_f32_16x16x128_f8f6f4")
+HF_ISA_EXPECT(hf_gemm_fp8_bf8_256x256, gfx942, "v_mfma_f32_16x16x32_fp8_bf8")
+HF_GEMM(hf_gemm_fp8_bf8_64x128, fp8, bf8, 64, 128, 1, 4)
+HF_EXPORT(hf_gemm_fp8_bf8_64x128, hf::GemmParams)
+HF_ISA_EXPECT(hf_gemm_fp8_bf8_64x128, gfx950, "v_mfma_scale_f32_16x16x128_f8f6f4")
+HF_ISA_EXPECT(hf_gemm_fp8_bf8_64x128, gfx942, "v_mfma_f32_16x16x32_fp8_bf8")
+
+HF_GEMM(hf_gemm_bf8_fp8_256x256, bf8, fp8, 256, 256, 2, 4)
+HF_EXPORT(hf_gemm_bf8_fp8_256x256, hf::GemmParams)
+HF_ISA_EXPECT(hf_gemm_bf8_fp8_256x256, gfx950, "v_mfma_scale_f32_16x16x128_f8f6f4")
+HF_ISA_EXPECT(hf_gemm_bf8_fp8_256x256, gfx942, "v_mfma_f32_16x16x32_bf8_fp8")
+HF_GEMM(hf_gemm_bf8_fp8_64x128, bf8, fp8, 64, 128, 1, 4)
+HF_EXPORT(hf_gemm_bf8_fp8_64x128, hf::GemmParams)
+HF_ISA_EXPECT(hf_gemm_bf8_fp8_64x128, gfx950, "v_mfma_scale_f32_16x16x128_f8f6f4")
+HF_ISA_EXPECT(hf_gemm_bf8_fp8_64x128, gfx942, "v_mfma_f32_16x16x32_bf8_fp8")
+
+HF_GEMM(hf_gemm_bf8_bf8_256x256, bf8, bf8, 256, 256, 2, 4)
+HF_EXPORT(hf_gemm_bf8_bf8_256x256, hf::GemmParams)
+HF_ISA_EXPECT(hf_gemm_bf8_bf8_256x256, gfx950, "v_mfma_scale_f32_16x16x128_f8f6f4")
+HF_ISA_EXPECT(hf_gemm_bf8_bf8_256x256, gfx942, "v_mfma_f32_16x16x32_bf8_bf8")
+HF_GEMM(hf_gemm_bf8_bf8_64x128, bf8, bf8, 64, 128, 1, 4)
+HF_EXPORT(hf_gemm_bf8_bf8_64x128, hf::GemmParams)
+HF_ISA_EXPECT(hf_gemm_bf8_bf8_64x128, gfx950, "v_mfma_scale_f32_16x16x128_f8f6f4")
+HF_ISA_EXPECT(hf_gemm_bf8_bf8_64x128, gfx942, "v_mfma_f32_16x16x32_bf8_bf8")
+
+extern "C" __global__ __launch_bounds__(256) void hf_gemm_splitk_reduce_f32(const hf::GemmParams p) {
+    hf::splitk_reduce<false>(p);
+}
+HF_EXPORT(hf_gemm_splitk_reduce_f32, hf::GemmParams)
+extern "C" __global__ __launch_bounds__(256) void hf_gemm_splitk_reduce_i32(const hf::GemmParams p) {
+    hf::splitk_reduce<true>(p);
+}
+HF_EXPORT(hf_gemm_splitk_reduce_i32, hf::GemmParams)

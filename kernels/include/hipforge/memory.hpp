@@ -1,0 +1,74 @@
+// hipforge/memory.hpp — global memory through buffer resources.
+//
+// Every global access of a kernel goes through a `buffer`: a base address plus a byte range. A raw buffer load
+// whose offset lies outside the range returns zeros and a store there is dropped (CDNA buffer semantics), so ragged
+// edges need no branches: an out-of-range element gets the offset `kOutOfRange` and reads as 0.
+//
+// Offsets are 32-bit byte offsets. The host side (src/gemm) guarantees each buffer's range is below 2^31 bytes, so
+// `kOutOfRange` (2^31) is always past the end, whatever the exact range-check rule (per dword or per access).
+#pragma once
+#include "hipforge/device.hpp"
+
+// Forces inlining: a call on AMDGPU spills to scratch, and kernels must use none.
+#ifndef HF_INLINE
+#define HF_INLINE __attribute__((always_inline)) inline
+#endif
+
+namespace hf {
+
+// Buffer resource word 3 for raw (stride 0) buffers on gfx9: 32-bit data format, no swizzle, range checked in bytes.
+#if defined(__gfx942__) || defined(__gfx950__) || defined(HIPFORGE_EMULATOR)
+inline constexpr int kBufferFlags = 0x00020000;
+#else
+inline constexpr int kBufferFlags = 0x00020000;
+#endif
+
+// An offset that is past the end of every buffer the host creates (their ranges are < 2^31 bytes).
+inline constexpr uint32_t kOutOfRange = 0x80000000u;
+
+typedef unsigned int u32x2 __attribute__((ext_vector_type(2)));
+typedef unsigned int u32x4 __attribute__((ext_vector_type(4)));
+
+// A global memory range addressed by 32-bit byte offsets with hardware clamping.
+struct buffer {
+    __amdgpu_buffer_rsrc_t rsrc;
+
+    __device__ static buffer make(const void* base, uint32_t bytes) {
+        buffer b;
+        b.rsrc = __builtin_amdgcn_make_buffer_rsrc(const_cast<void*>(base), 0, (int)bytes, kBufferFlags);
+        return b;
+    }
+
+    // Loads (zeros when `off` is out of range).
+    __device__ u32x4 load16(uint32_t off) const { return __builtin_amdgcn_raw_buffer_load_b128(rsrc, (int)off, 0, 0); }
+    __device__ u32x2 load8(uint32_t off) const { return __builtin_amdgcn_raw_buffer_load_b64(rsrc, (int)off, 0, 0); }
+    __device__ uint32_t load4(uint32_t off) const { return __builtin_amdgcn_raw_buffer_load_b32(rsrc, (int)off, 0, 0); }
+    __device__ uint16_t load2(uint32_t off) const { return __builtin_amdgcn_raw_buffer_load_b16(rsrc, (int)off, 0, 0); }
+    __device__ uint8_t load1(uint32_t off) const { return __builtin_amdgcn_raw_buffer_load_b8(rsrc, (int)off, 0, 0); }
+
+    // Stores (dropped when `off` is out of range).
+    __device__ void store4(uint32_t off, uint32_t v) const { __builtin_amdgcn_raw_buffer_store_b32(v, rsrc, (int)off, 0, 0); }
+    __device__ void store2(uint32_t off, uint16_t v) const { __builtin_amdgcn_raw_buffer_store_b16(v, rsrc, (int)off, 0, 0); }
+    __device__ void store1(uint32_t off, uint8_t v) const { __builtin_amdgcn_raw_buffer_store_b8(v, rsrc, (int)off, 0, 0); }
+
+    // An element of `bytes` width (1, 2 or 4), zero-extended.
+    __device__ uint32_t load_elem(uint32_t off, int bytes) const {
+        if (bytes == 1) return load1(off);
+        if (bytes == 2) return load2(off);
+        return load4(off);
+    }
+    __device__ void store_elem(uint32_t off, int bytes, uint32_t v) const {
+        if (bytes == 1) store1(off, (uint8_t)v);
+        else if (bytes == 2) store2(off, (uint16_t)v);
+        else store4(off, v);
+    }
+};
+
+// The byte offset of element (r, c) of a strided 2-D view, or kOutOfRange when (r, c) is outside rows x cols.
+// Strides are in elements; `esize` is the element size in bytes.
+__device__ inline uint32_t offset_2d(int r, int c, int rows, int cols, uint32_t stride_r, uint32_t stride_c, int esize) {
+    bool in = r < rows && c < cols;
+    return in ? ((uint32_t)r * stride_r + (uint32_t)c * stride_c) * (uint32_t)esize : kOutOfRange;
+}
+
+}  // namespace hf

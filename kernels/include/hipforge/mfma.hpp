@@ -1,0 +1,100 @@
+// hipforge/mfma.hpp — typed MFMA wrappers: one "K step" of a 16x16 output tile per call, per arch and dtype.
+//
+// The unit of work is a K step of 128 bytes of each operand row (64 16-bit or 128 8-bit elements). A lane brings
+// two 16-byte chunks of its A row and of its B column: chunk h (0, 1) holds bytes [64h + 16g, 64h + 16g + 16) of the
+// K step, where g = lane / 16 (the lane group). Every instruction below consumes exactly that, so the LDS read
+// pattern (one ds_read_b128 per chunk) is the same for every arch and dtype:
+//   - gfx950 f8f6f4 16x16x128: both chunks form the "split-16" FP8 operand (specs/mfma.md §3.2) - one MFMA.
+//   - gfx950 16x16x32 (16-bit) and 16x16x64 (i8): chunk h is the dense operand (§3.1) of K slice h - two MFMAs.
+//   - gfx942 16x16x16 (16-bit) and 16x16x32 (i8, fp8): each 8-byte half of a chunk is one dense operand - four MFMAs.
+//     That assigns K indices to MFMAs in a permuted order; A and B use the same permutation, so the sum over K is
+//     unchanged.
+// Accumulators follow §3.3: element r of lane L is D[4 * (L / 16) + r][L % 16].
+#pragma once
+#include "hipforge/device.hpp"
+#include "hipforge/memory.hpp"
+
+namespace hf {
+
+// Operand element formats. On gfx942 the FP8 formats are FNUZ, on gfx950 OCP: the bytes are the arch's own.
+enum class fmt { bf16, f16, i8, fp8, bf8 };
+
+template <fmt F> inline constexpr int fmt_bytes = (F == fmt::bf16 || F == fmt::f16) ? 2 : 1;
+
+// The accumulator of a 16x16 tile: 4 f32, or 4 i32 for INT8.
+template <fmt A> struct acc_of { typedef f32x4 type; };
+template <> struct acc_of<fmt::i8> { typedef i32x4 type; };
+
+// f8f6f4 format selector (cbsz / blgp) of an FP8 operand: 0 = e4m3, 1 = e5m2.
+template <fmt F> inline constexpr int f8f6f4_code = F == fmt::bf8 ? 1 : 0;
+
+// One 128-byte K step for one 16x16 tile: acc += A(16 x K) * B(K x 16).
+// `scale_a` / `scale_b` are E8M0 bytes (byte 0) for the gfx950 FP8 instruction; 0x7f = 1.0. Others ignore them.
+template <fmt A, fmt B>
+__device__ inline typename acc_of<A>::type mma_k128(typename acc_of<A>::type acc, const u32x4 (&a)[2],
+                                                    const u32x4 (&b)[2], uint32_t scale_a = 0x7f,
+                                                    uint32_t scale_b = 0x7f) {
+    static_assert(fmt_bytes<A> == fmt_bytes<B>, "A and B must have the same element width");
+    static_assert((A == fmt::bf16 || A == fmt::f16 || A == fmt::i8) ? A == B : (B == fmt::fp8 || B == fmt::bf8),
+                  "16-bit and i8 GEMMs take the same format for A and B; FP8 takes fp8/bf8 on both");
+#if defined(__gfx950__)
+    if constexpr (A == fmt::fp8 || A == fmt::bf8) {
+        i32x8 av = {(int)a[0].x, (int)a[0].y, (int)a[0].z, (int)a[0].w, (int)a[1].x, (int)a[1].y, (int)a[1].z, (int)a[1].w};
+        i32x8 bv = {(int)b[0].x, (int)b[0].y, (int)b[0].z, (int)b[0].w, (int)b[1].x, (int)b[1].y, (int)b[1].z, (int)b[1].w};
+        return __builtin_amdgcn_mfma_scale_f32_16x16x128_f8f6f4(av, bv, acc, f8f6f4_code<A>, f8f6f4_code<B>, 0,
+                                                                (int)scale_a, 0, (int)scale_b);
+    } else {
+        #pragma unroll
+        for (int h = 0; h < 2; ++h) {
+            if constexpr (A == fmt::bf16)
+                acc = __builtin_amdgcn_mfma_f32_16x16x32_bf16(__builtin_bit_cast(bf16x8, a[h]),
+                                                              __builtin_bit_cast(bf16x8, b[h]), acc, 0, 0, 0);
+            else if constexpr (A == fmt::f16)
+                acc = __builtin_amdgcn_mfma_f32_16x16x32_f16(__builtin_bit_cast(f16x8, a[h]),
+                                                             __builtin_bit_cast(f16x8, b[h]), acc, 0, 0, 0);
+            else
+                acc = __builtin_amdgcn_mfma_i32_16x16x64_i8(__builtin_bit_cast(i32x4, a[h]),
+                                                            __builtin_bit_cast(i32x4, b[h]), acc, 0, 0, 0);
+        }
+        return acc;
+    }
+#elif defined(__gfx942__)
+    (void)scale_a;
+    (void)scale_b;
+    #pragma unroll
+    for (int h = 0; h < 2; ++h) {
+        #pragma unroll
+        for (int half = 0; half < 2; ++half) {
+            u32x2 a2 = half ? a[h].zw : a[h].xy;
+            u32x2 b2 = half ? b[h].zw : b[h].xy;
+            long al = (long)(((uint64_t)a2.y << 32) | a2.x), bl = (long)(((uint64_t)b2.y << 32) | b2.x);
+            if constexpr (A == fmt::bf16)
+                acc = __builtin_amdgcn_mfma_f32_16x16x16bf16_1k(__builtin_bit_cast(i16x4, a2),
+                                                                __builtin_bit_cast(i16x4, b2), acc, 0, 0, 0);
+            else if constexpr (A == fmt::f16)
+                acc = __builtin_amdgcn_mfma_f32_16x16x16f16(__builtin_bit_cast(f16x4, a2), __builtin_bit_cast(f16x4, b2),
+                                                            acc, 0, 0, 0);
+            else if constexpr (A == fmt::i8)
+                acc = __builtin_amdgcn_mfma_i32_16x16x32_i8(al, bl, acc, 0, 0, 0);
+            else if constexpr (A == fmt::fp8 && B == fmt::fp8)
+                acc = __builtin_amdgcn_mfma_f32_16x16x32_fp8_fp8(al, bl, acc, 0, 0, 0);
+            else if constexpr (A == fmt::fp8 && B == fmt::bf8)
+                acc = __builtin_amdgcn_mfma_f32_16x16x32_fp8_bf8(al, bl, acc, 0, 0, 0);
+            else if constexpr (A == fmt::bf8 && B == fmt::fp8)
+                acc = __builtin_amdgcn_mfma_f32_16x16x32_bf8_fp8(al, bl, acc, 0, 0, 0);
+            else
+                acc = __builtin_amdgcn_mfma_f32_16x16x32_bf8_bf8(al, bl, acc, 0, 0, 0);
+        }
+    }
+    return acc;
+#else
+    // Other archs (e.g. gfx1250: WMMA, no MFMA) get no GEMM kernels yet; the host refuses to launch there.
+    (void)a;
+    (void)b;
+    (void)scale_a;
+    (void)scale_b;
+    return acc;
+#endif
+}
+
+}  // namespace hf
