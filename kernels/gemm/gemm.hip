@@ -28,16 +28,30 @@ __device__ inline epilogue_io make_epilogue_io(const GemmParams& p, int bt) {
     io.c = buffer::make((const uint8_t*)p.c + bt * p.c_batch * dtype_bytes(p.c_dtype), p.c_bytes);
     io.d = buffer::make((uint8_t*)p.d + bt * p.d_batch * dtype_bytes(p.d_dtype), p.d_bytes);
     io.bias = buffer::make((const void*)p.bias, p.bias_bytes);
-    io.sa = buffer::make((const float*)p.scale_a + bt * p.sa_batch, p.sa_bytes);
-    io.sb = buffer::make((const float*)p.scale_b + bt * p.sb_batch, p.sb_bytes);
+    io.sa = buffer::make((const uint8_t*)p.scale_a + bt * p.sa_batch, p.sa_bytes);
+    io.sb = buffer::make((const uint8_t*)p.scale_b + bt * p.sb_batch, p.sb_bytes);
     return io;
 }
 
 __device__ inline float load_f32(const buffer& b, uint32_t off) { return __builtin_bit_cast(float, b.load4(off)); }
 
-// acc is the sum over K (block/MX scales already applied). Writes D[m][n]; (m, n) outside M x N store nothing.
-__device__ HF_INLINE void finish_element(const GemmParams& p, const epilogue_io& io, int m, int n, double acc) {
+// `bits` is the sum over K (block/MX scales already applied): f32 bits, or i32 bits for INT8 (`INT`).
+// Writes D[m][n]; (m, n) outside M x N stores nothing.
+template <bool INT>
+__device__ HF_INLINE void finish_element(const GemmParams& p, const epilogue_io& io, int m, int n, uint32_t bits) {
     bool in = m < p.m && n < p.n;
+    int db = dtype_bytes(p.d_dtype);
+    uint32_t d_off = offset_2d(m, n, p.m, p.n, p.d_sm, p.d_sn, db);
+    if (INT && p.d_dtype == DT_I32) {
+        // Integer-exact epilogue (the host allows alpha 1, beta 0/1, ReLU): D = act(acc + C), wrapping like the
+        // accumulator.
+        uint32_t y = bits;
+        if (p.flags & FLAG_C) y += io.c.load4(offset_2d(m, n, p.m, p.n, p.c_sm, p.c_sn, 4));
+        if (p.act == ACT_RELU && (int32_t)y < 0) y = 0;
+        io.d.store4(d_off, y);
+        return;
+    }
+    double acc = INT ? (double)(int32_t)bits : (double)__builtin_bit_cast(float, bits);
     double s = p.alpha;
     if (p.scaling == SCALE_TENSOR) s *= (double)load_f32(io.sa, 0) * (double)load_f32(io.sb, 0);
     if (p.scaling == SCALE_ROWCOL)
@@ -54,8 +68,7 @@ __device__ HF_INLINE void finish_element(const GemmParams& p, const epilogue_io&
         y += decode_elem(io.bias.load_elem(in ? (uint32_t)n * bb : kOutOfRange, bb), p.bias_dtype);
     }
     y = apply_activation(p.act, y);
-    int db = dtype_bytes(p.d_dtype);
-    io.d.store_elem(offset_2d(m, n, p.m, p.n, p.d_sm, p.d_sn, db), db, encode_output(y, p.d_dtype, p.scale_d));
+    io.d.store_elem(d_off, db, encode_output(y, p.d_dtype, p.scale_d));
 }
 
 // One K step of a wave's TM x TN tiles: acc += A_tile * B_tile, with block or MX scales when asked for.
@@ -227,8 +240,7 @@ __device__ HF_INLINE void gemm_tiles(const GemmParams& p) {
             const int row = m0 + wrow + i0 * 16 + e / (TN * 16), col = n0 + wcol + e % (TN * 16);
             const uint32_t bits = slice[e];
             if (p.splits == 1) {
-                double v = FA == fmt::i8 ? (double)(int32_t)bits : (double)__builtin_bit_cast(float, bits);
-                finish_element(p, io, row, col, v);
+                finish_element<FA == fmt::i8>(p, io, row, col, bits);
             } else {
                 ws.store4(offset_2d(row, col, p.m, p.n, (uint32_t)p.n, 1, 4), bits);
             }
@@ -244,15 +256,15 @@ __device__ HF_INLINE void splitk_reduce(const GemmParams& p) {
     const uint32_t idx = blockIdx.x * 256u + threadIdx.x;
     const int m = (int)(idx / (uint32_t)p.n), n = (int)(idx % (uint32_t)p.n);
     const epilogue_io io = make_epilogue_io(p, bt);
-    double sum = 0;
-    int32_t isum = 0;
+    float sum = 0;
+    uint32_t isum = 0;
     for (uint32_t s = 0; s < p.splits; ++s) {
         buffer ws = buffer::make((uint8_t*)p.workspace + ((uint64_t)s * p.batch + bt) * p.ws_bytes, p.ws_bytes);
         uint32_t bits = ws.load4(offset_2d(m, n, p.m, p.n, (uint32_t)p.n, 1, 4));
-        if (INT) isum += (int32_t)bits;  // wraps like the MFMA accumulator
-        else sum += (double)__builtin_bit_cast(float, bits);
+        if (INT) isum += bits;  // wraps like the MFMA accumulator
+        else sum += __builtin_bit_cast(float, bits);  // f32, like the accumulator the partials came from
     }
-    finish_element(p, io, m, n, INT ? (double)isum : sum);
+    finish_element<INT>(p, io, m, n, INT ? isum : __builtin_bit_cast(uint32_t, sum));
 }
 
 }  // namespace hf

@@ -20,7 +20,8 @@ enum gemm_flag : uint32_t {
 // of one batch's view (< 2^31; the host checks), which is also the range loads are clamped to.
 struct GemmParams {
     uint64_t a, b, c, d, bias, scale_a, scale_b, workspace;  // device addresses (0 when unused)
-    uint64_t a_batch, b_batch, c_batch, d_batch, sa_batch, sb_batch;  // element strides between batches
+    uint64_t a_batch, b_batch, c_batch, d_batch;  // element strides between batches
+    uint64_t sa_batch, sb_batch;                  // byte strides between batches of the scale buffers
     uint32_t a_bytes, b_bytes, c_bytes, d_bytes;
     uint32_t bias_bytes, sa_bytes, sb_bytes, ws_bytes;  // ws_bytes: one (split, batch) slice of the workspace
     int32_t m, n, k, batch;
