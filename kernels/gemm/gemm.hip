@@ -73,35 +73,55 @@ __device__ HF_INLINE void finish_element(const GemmParams& p, const epilogue_io&
 
 // One K step of a wave's TM x TN tiles: acc += A_tile * B_tile, with block or MX scales when asked for.
 // `row0` / `col0` are the global coordinates of the wave's first row and column; `s` is the K step index.
-template <fmt FA, fmt FB, int TM, int TN, int BM, bool KSCALE>
-__device__ HF_INLINE void mma_step(typename acc_of<FA>::type (&acc)[TM][TN], const u32x4 (&fb)[TN][2],
-                                const st_k128<BM>& ta, int wrow, int lane, const GemmParams& p,
-                                const epilogue_io& io, int row0, int col0, int s) {
+template <fmt FA, fmt FB, int TM, int TN, int BM, int BN, bool KSCALE>
+__device__ HF_INLINE void mma_step(typename acc_of<FA>::type (&acc)[TM][TN], const st_k128<BM>& ta,
+                                   const st_k128<BN>& tb, int wrow, int wcol, int lane, const GemmParams& p,
+                                   const epilogue_io& io, int row0, int col0, int s) {
     typedef typename acc_of<FA>::type acc_t;
+    if constexpr (mma_by_chunk<FA> && !KSCALE) {
+        // Half a K step at a time: B fragments of one chunk stay in registers, A fragments stream per 16-row tile.
+#pragma unroll
+        for (int h = 0; h < 2; ++h) {
+            u32x4 fb[TN];
+#pragma unroll
+            for (int j = 0; j < TN; ++j) fb[j] = load_frag_chunk(tb, wcol + j * 16, lane, h);
+#pragma unroll
+            for (int i = 0; i < TM; ++i) {
+                const u32x4 fa = load_frag_chunk(ta, wrow + i * 16, lane, h);
+#pragma unroll
+                for (int j = 0; j < TN; ++j) acc[i][j] = mma_k64<FA, FB>(acc[i][j], fa, fb[j]);
+            }
+        }
+        return;
+    }
+    // Whole K steps: B fragments of the step stay in registers, A fragments stream per 16-row tile.
+    u32x4 fb[TN][2];
+#pragma unroll
+    for (int j = 0; j < TN; ++j) load_frag(fb[j], tb, wcol + j * 16, lane);
     if constexpr (KSCALE) {
         if (p.scaling == SCALE_BLOCK) {
             // 1x128 scales on A, 128x128 on B; a K step (128 elements) lies in one K block.
             const uint32_t kb = (uint32_t)s;
             float sbv[TN];
-            #pragma unroll
+#pragma unroll
             for (int j = 0; j < TN; ++j) {
                 int col = col0 + j * 16 + (lane & 15);
                 sbv[j] = load_f32(io.sb, col < p.n ? ((uint32_t)(col / 128) * p.sb_sn + kb * p.sb_sk) * 4 : kOutOfRange);
             }
-            #pragma unroll
+#pragma unroll
             for (int i = 0; i < TM; ++i) {
                 u32x4 fa[2];
                 load_frag(fa, ta, wrow + i * 16, lane);
                 float sav[4];
-                #pragma unroll
+#pragma unroll
                 for (int r = 0; r < 4; ++r) {
                     int row = row0 + i * 16 + 4 * (lane >> 4) + r;
                     sav[r] = load_f32(io.sa, row < p.m ? ((uint32_t)row * p.sa_sm + kb * p.sa_sk) * 4 : kOutOfRange);
                 }
-                #pragma unroll
+#pragma unroll
                 for (int j = 0; j < TN; ++j) {
                     acc_t part = mma_k128<FA, FB>(acc_t{0, 0, 0, 0}, fa, fb[j]);
-                    #pragma unroll
+#pragma unroll
                     for (int r = 0; r < 4; ++r) acc[i][j][r] += part[r] * (sav[r] * sbv[j]);
                 }
             }
@@ -111,25 +131,25 @@ __device__ HF_INLINE void mma_step(typename acc_of<FA>::type (&acc)[TM][TN], con
             // One E8M0 byte per lane and operand: row/column lane % 16, 32-wide K block lane / 16 (mfma.md §3.4).
             const int kb = s * 4 + (lane >> 4), kblocks = (p.k + 31) / 32;
             uint32_t sbv[TN];
-            #pragma unroll
+#pragma unroll
             for (int j = 0; j < TN; ++j)
                 sbv[j] = io.sb.load1(offset_2d(col0 + j * 16 + (lane & 15), kb, p.n, kblocks, p.sb_sn, p.sb_sk, 1));
-            #pragma unroll
+#pragma unroll
             for (int i = 0; i < TM; ++i) {
                 u32x4 fa[2];
                 load_frag(fa, ta, wrow + i * 16, lane);
                 uint32_t sav = io.sa.load1(offset_2d(row0 + i * 16 + (lane & 15), kb, p.m, kblocks, p.sa_sm, p.sa_sk, 1));
-                #pragma unroll
+#pragma unroll
                 for (int j = 0; j < TN; ++j) acc[i][j] = mma_k128<FA, FB>(acc[i][j], fa, fb[j], sav, sbv[j]);
             }
             return;
         }
     }
-    #pragma unroll
+#pragma unroll
     for (int i = 0; i < TM; ++i) {
         u32x4 fa[2];
         load_frag(fa, ta, wrow + i * 16, lane);
-        #pragma unroll
+#pragma unroll
         for (int j = 0; j < TN; ++j) acc[i][j] = mma_k128<FA, FB>(acc[i][j], fa, fb[j]);
     }
 }
@@ -170,9 +190,9 @@ __device__ HF_INLINE void gemm_tiles(const GemmParams& p) {
     const int s_end = s_begin + (int)p.k_steps_per_split < steps ? s_begin + (int)p.k_steps_per_split : steps;
 
     acc_t acc[TM][TN];
-    #pragma unroll
+#pragma unroll
     for (int i = 0; i < TM; ++i)
-        #pragma unroll
+#pragma unroll
         for (int j = 0; j < TN; ++j) acc[i][j] = acc_t{0, 0, 0, 0};
 
     stage<BM, THREADS, ES> ra;
@@ -199,11 +219,8 @@ __device__ HF_INLINE void gemm_tiles(const GemmParams& p) {
             rb.copy(gb, n0, (s + 1) * PER_STEP, tile_b(cur ^ 1), tid);
         }
 
-        // B fragments stay in registers for the step; A fragments are read one 16-row tile at a time.
-        u32x4 fb[TN][2];
-#pragma unroll
-        for (int j = 0; j < TN; ++j) load_frag(fb[j], tile_b(cur), wcol + j * 16, lane);
-        mma_step<FA, FB, TM, TN, BM, KSCALE>(acc, fb, tile_a(cur), wrow, lane, p, io, m0 + wrow, n0 + wcol, s);
+        mma_step<FA, FB, TM, TN, BM, BN, KSCALE>(acc, tile_a(cur), tile_b(cur), wrow, wcol, lane, p, io, m0 + wrow,
+                                                 n0 + wcol, s);
 
         if (STAGES == 1 && more) {  // one buffer (gfx942's 64 KiB LDS): refill it once everyone is done reading
             __syncthreads();

@@ -184,6 +184,11 @@ pub fn validate_for_arch(spec: &GemmSpec, arch: &Arch) -> Result<()> {
             what: format!("GEMM kernels on {arch}: hipforge has MFMA kernels for gfx942 and gfx950 only"),
         });
     }
+    if spec.scaling == Scaling::Mx && *arch != Arch::Gfx950 {
+        return Err(Error::Unsupported {
+            what: format!("MX (E8M0 block) scaling on {arch}: the scaled MFMA instructions are gfx950-only"),
+        });
+    }
     let fnuz_arch = arch.fp8_is_fnuz();
     for (what, t) in [("A", spec.a.dtype), ("B", spec.b.dtype), ("D", spec.d.dtype)] {
         if is_fp8(t) && is_fnuz(t) != fnuz_arch {
@@ -198,11 +203,6 @@ pub fn validate_for_arch(spec: &GemmSpec, arch: &Arch) -> Result<()> {
                 reason: format!("{arch}'s matrix cores take {want}"),
             });
         }
-    }
-    if spec.scaling == Scaling::Mx && *arch != Arch::Gfx950 {
-        return Err(Error::Unsupported {
-            what: format!("MX (E8M0 block) scaling on {arch}: the scaled MFMA instructions are gfx950-only"),
-        });
     }
     Ok(())
 }

@@ -28,6 +28,61 @@ template <> struct acc_of<fmt::i8> { typedef i32x4 type; };
 // f8f6f4 format selector (cbsz / blgp) of an FP8 operand: 0 = e4m3, 1 = e5m2.
 template <fmt F> inline constexpr int f8f6f4_code = F == fmt::bf8 ? 1 : 0;
 
+// Whether a K step splits into two independent halves (chunk 0, chunk 1): true for every family except gfx950's
+// FP8, whose one instruction takes both chunks. Kernels use it to hold half as many B fragments at a time.
+template <fmt A>
+inline constexpr bool mma_by_chunk =
+#if defined(__gfx950__)
+    !(A == fmt::fp8 || A == fmt::bf8);
+#else
+    true;
+#endif
+
+// Half a K step (one chunk, 64 bytes of K) for one 16x16 tile; only where mma_by_chunk<A>.
+template <fmt A, fmt B>
+__device__ inline typename acc_of<A>::type mma_k64(typename acc_of<A>::type acc, const u32x4& a, const u32x4& b) {
+    static_assert(mma_by_chunk<A>, "gfx950 FP8 takes the whole K step (mma_k128)");
+#if defined(__gfx950__)
+    if constexpr (A == fmt::bf16)
+        return __builtin_amdgcn_mfma_f32_16x16x32_bf16(__builtin_bit_cast(bf16x8, a), __builtin_bit_cast(bf16x8, b), acc, 0,
+                                                       0, 0);
+    else if constexpr (A == fmt::f16)
+        return __builtin_amdgcn_mfma_f32_16x16x32_f16(__builtin_bit_cast(f16x8, a), __builtin_bit_cast(f16x8, b), acc, 0,
+                                                      0, 0);
+    else
+        return __builtin_amdgcn_mfma_i32_16x16x64_i8(__builtin_bit_cast(i32x4, a), __builtin_bit_cast(i32x4, b), acc, 0, 0,
+                                                     0);
+#elif defined(__gfx942__)
+#pragma unroll
+    for (int half = 0; half < 2; ++half) {
+        u32x2 a2 = half ? a.zw : a.xy;
+        u32x2 b2 = half ? b.zw : b.xy;
+        long al = (long)(((uint64_t)a2.y << 32) | a2.x), bl = (long)(((uint64_t)b2.y << 32) | b2.x);
+        if constexpr (A == fmt::bf16)
+            acc = __builtin_amdgcn_mfma_f32_16x16x16bf16_1k(__builtin_bit_cast(i16x4, a2), __builtin_bit_cast(i16x4, b2),
+                                                            acc, 0, 0, 0);
+        else if constexpr (A == fmt::f16)
+            acc = __builtin_amdgcn_mfma_f32_16x16x16f16(__builtin_bit_cast(f16x4, a2), __builtin_bit_cast(f16x4, b2), acc,
+                                                        0, 0, 0);
+        else if constexpr (A == fmt::i8)
+            acc = __builtin_amdgcn_mfma_i32_16x16x32_i8(al, bl, acc, 0, 0, 0);
+        else if constexpr (A == fmt::fp8 && B == fmt::fp8)
+            acc = __builtin_amdgcn_mfma_f32_16x16x32_fp8_fp8(al, bl, acc, 0, 0, 0);
+        else if constexpr (A == fmt::fp8 && B == fmt::bf8)
+            acc = __builtin_amdgcn_mfma_f32_16x16x32_fp8_bf8(al, bl, acc, 0, 0, 0);
+        else if constexpr (A == fmt::bf8 && B == fmt::fp8)
+            acc = __builtin_amdgcn_mfma_f32_16x16x32_bf8_fp8(al, bl, acc, 0, 0, 0);
+        else
+            acc = __builtin_amdgcn_mfma_f32_16x16x32_bf8_bf8(al, bl, acc, 0, 0, 0);
+    }
+    return acc;
+#else
+    (void)a;
+    (void)b;
+    return acc;
+#endif
+}
+
 // One 128-byte K step for one 16x16 tile: acc += A(16 x K) * B(K x 16).
 // `scale_a` / `scale_b` are E8M0 bytes (byte 0) for the gfx950 FP8 instruction; 0x7f = 1.0. Others ignore them.
 template <fmt A, fmt B>
@@ -44,49 +99,14 @@ __device__ inline typename acc_of<A>::type mma_k128(typename acc_of<A>::type acc
         return __builtin_amdgcn_mfma_scale_f32_16x16x128_f8f6f4(av, bv, acc, f8f6f4_code<A>, f8f6f4_code<B>, 0,
                                                                 (int)scale_a, 0, (int)scale_b);
     } else {
-        #pragma unroll
-        for (int h = 0; h < 2; ++h) {
-            if constexpr (A == fmt::bf16)
-                acc = __builtin_amdgcn_mfma_f32_16x16x32_bf16(__builtin_bit_cast(bf16x8, a[h]),
-                                                              __builtin_bit_cast(bf16x8, b[h]), acc, 0, 0, 0);
-            else if constexpr (A == fmt::f16)
-                acc = __builtin_amdgcn_mfma_f32_16x16x32_f16(__builtin_bit_cast(f16x8, a[h]),
-                                                             __builtin_bit_cast(f16x8, b[h]), acc, 0, 0, 0);
-            else
-                acc = __builtin_amdgcn_mfma_i32_16x16x64_i8(__builtin_bit_cast(i32x4, a[h]),
-                                                            __builtin_bit_cast(i32x4, b[h]), acc, 0, 0, 0);
-        }
-        return acc;
+        acc = mma_k64<A, B>(acc, a[0], b[0]);
+        return mma_k64<A, B>(acc, a[1], b[1]);
     }
 #elif defined(__gfx942__)
     (void)scale_a;
     (void)scale_b;
-    #pragma unroll
-    for (int h = 0; h < 2; ++h) {
-        #pragma unroll
-        for (int half = 0; half < 2; ++half) {
-            u32x2 a2 = half ? a[h].zw : a[h].xy;
-            u32x2 b2 = half ? b[h].zw : b[h].xy;
-            long al = (long)(((uint64_t)a2.y << 32) | a2.x), bl = (long)(((uint64_t)b2.y << 32) | b2.x);
-            if constexpr (A == fmt::bf16)
-                acc = __builtin_amdgcn_mfma_f32_16x16x16bf16_1k(__builtin_bit_cast(i16x4, a2),
-                                                                __builtin_bit_cast(i16x4, b2), acc, 0, 0, 0);
-            else if constexpr (A == fmt::f16)
-                acc = __builtin_amdgcn_mfma_f32_16x16x16f16(__builtin_bit_cast(f16x4, a2), __builtin_bit_cast(f16x4, b2),
-                                                            acc, 0, 0, 0);
-            else if constexpr (A == fmt::i8)
-                acc = __builtin_amdgcn_mfma_i32_16x16x32_i8(al, bl, acc, 0, 0, 0);
-            else if constexpr (A == fmt::fp8 && B == fmt::fp8)
-                acc = __builtin_amdgcn_mfma_f32_16x16x32_fp8_fp8(al, bl, acc, 0, 0, 0);
-            else if constexpr (A == fmt::fp8 && B == fmt::bf8)
-                acc = __builtin_amdgcn_mfma_f32_16x16x32_fp8_bf8(al, bl, acc, 0, 0, 0);
-            else if constexpr (A == fmt::bf8 && B == fmt::fp8)
-                acc = __builtin_amdgcn_mfma_f32_16x16x32_bf8_fp8(al, bl, acc, 0, 0, 0);
-            else
-                acc = __builtin_amdgcn_mfma_f32_16x16x32_bf8_bf8(al, bl, acc, 0, 0, 0);
-        }
-    }
-    return acc;
+    acc = mma_k64<A, B>(acc, a[0], b[0]);
+    return mma_k64<A, B>(acc, a[1], b[1]);
 #else
     // Other archs (e.g. gfx1250: WMMA, no MFMA) get no GEMM kernels yet; the host refuses to launch there.
     (void)a;

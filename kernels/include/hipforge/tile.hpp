@@ -57,7 +57,7 @@ __device__ inline u32x4 load_chunk(const gview& g, int r, int k_first) {
     }
     // Element path: transposed layouts, unaligned rows and the K tail. Each element is clamped on its own.
     uint32_t w[4] = {0, 0, 0, 0};
-    #pragma unroll
+#pragma unroll
     for (int i = 0; i < per; ++i) {
         uint32_t off = offset_2d(r, k_first + i, g.rows, g.k, g.stride_r, g.stride_k, ES);
         uint32_t v = ES == 1 ? g.buf.load1(off) : g.buf.load2(off);
@@ -78,7 +78,7 @@ struct stage {
 
     // Global rows row0.., K elements k0.. (one K step) -> registers.
     __device__ void load(const gview& g, int row0, int k0, int tid) {
-        #pragma unroll
+#pragma unroll
         for (int i = 0; i < N; ++i) {
             int c = tid + i * THREADS;
             v[i] = load_chunk<ES>(g, row0 + c / kChunks, k0 + (c % kChunks) * (16 / ES));
@@ -94,7 +94,7 @@ struct stage {
     }
     // Registers -> LDS tile (swizzled).
     __device__ void store(const st_k128<ROWS>& t, int tid) const {
-        #pragma unroll
+#pragma unroll
         for (int i = 0; i < N; ++i) {
             int c = tid + i * THREADS;
             *t.chunk(c / kChunks, c % kChunks) = v[i];
@@ -108,6 +108,12 @@ __device__ inline void load_frag(u32x4 (&f)[2], const st_k128<ROWS>& t, int row0
     int row = row0 + (lane & 15), g = lane >> 4;
     f[0] = *t.chunk(row, g);
     f[1] = *t.chunk(row, g + 4);
+}
+
+// Chunk h only (see mma_by_chunk in mfma.hpp).
+template <int ROWS>
+__device__ inline u32x4 load_frag_chunk(const st_k128<ROWS>& t, int row0, int lane, int h) {
+    return *t.chunk(row0 + (lane & 15), (lane >> 4) + 4 * h);
 }
 
 }  // namespace hf

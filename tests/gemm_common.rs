@@ -1,0 +1,167 @@
+//! Shared helpers of the GEMM tests: a small PRNG, input generation, and one function that runs a spec on a device
+//! and verifies it against the CPU reference.
+#![allow(dead_code)]
+
+use hipforge::gemm::{GemmOperands, GemmPlan, GemmSpec, PlanOptions, Scaling};
+use hipforge::reference::gemm::{gemm as reference_gemm, GemmInputs};
+use hipforge::runtime::{Arch, Device, DeviceRepr};
+use hipforge::verify::{verify, ErrorModel, VerifyReport};
+use hipforge::{bf16, f16, DType, Element, F8E4M3Fnuz, F8E5M2Fnuz, E8M0, F8E4M3, F8E5M2};
+
+/// splitmix64: small, seedable, good enough for test data.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    /// Uniform in [lo, hi).
+    pub fn uniform(&mut self, lo: f64, hi: f64) -> f64 {
+        lo + (hi - lo) * ((self.next_u64() >> 11) as f64 / (1u64 << 53) as f64)
+    }
+    /// Uniform integer in [0, n).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n as u64) as usize
+    }
+}
+
+/// The emulator for `arch`, or `None` after printing why (a failure under HIPFORGE_REQUIRE_EMULATOR=1).
+pub fn emulator(arch: Arch, test: &str) -> Option<Device> {
+    match Device::emulator(arch.clone()) {
+        Ok(d) => Some(d),
+        Err(e) => {
+            if std::env::var("HIPFORGE_REQUIRE_EMULATOR").is_ok_and(|v| v == "1") {
+                panic!("{test}: HIPFORGE_REQUIRE_EMULATOR=1 but the {arch} emulator is unavailable: {e}");
+            }
+            eprintln!("{test}: SKIPPED on {arch}: {e}");
+            None
+        }
+    }
+}
+
+/// `len` random elements: integers in [-100, 100] for i8/i32, else uniform in [-2, 2) rounded to `T`.
+fn data<T: Element>(rng: &mut Rng, len: usize) -> Vec<T> {
+    let int = matches!(T::DTYPE, DType::I8 | DType::I32);
+    (0..len)
+        .map(|_| {
+            if int {
+                T::from_f64((rng.below(201) as f64) - 100.0)
+            } else {
+                T::from_f64(rng.uniform(-2.0, 2.0))
+            }
+        })
+        .collect()
+}
+
+/// Scales: f32 in [0.5, 2), or E8M0 powers of two 2^-3 .. 2^3.
+fn scales<S: Element>(rng: &mut Rng, len: usize) -> Vec<S> {
+    (0..len)
+        .map(|_| {
+            if S::DTYPE == DType::E8M0 {
+                S::from_f64(2f64.powi(rng.below(7) as i32 - 3))
+            } else {
+                S::from_f64(rng.uniform(0.5, 2.0))
+            }
+        })
+        .collect()
+}
+
+/// Runs `spec` on `dev` with random inputs (seeded) and verifies D against the reference.
+pub fn run_typed<A, B, C, S, D>(dev: &Device, spec: &GemmSpec, opts: PlanOptions, seed: u64) -> VerifyReport
+where
+    A: Element + DeviceRepr,
+    B: Element + DeviceRepr,
+    C: Element + DeviceRepr,
+    S: Element + DeviceRepr,
+    D: Element + DeviceRepr,
+{
+    let mut rng = Rng(seed);
+    let a: Vec<A> = data(&mut rng, spec.a_len());
+    let b: Vec<B> = data(&mut rng, spec.b_len());
+    let c: Vec<C> = data(&mut rng, spec.c_len());
+    let sa: Vec<S> = scales(&mut rng, spec.scale_a_len());
+    let sb: Vec<S> = scales(&mut rng, spec.scale_b_len());
+    let bias: Vec<f32> = (0..spec.bias_len()).map(|_| rng.uniform(-1.0, 1.0) as f32).collect();
+    let inputs = GemmInputs::new(&a, &b).with_c(&c).with_scales(&sa, &sb).with_bias(&bias);
+    let expected = reference_gemm(spec, &inputs).expect("reference");
+
+    let da = dev.upload(&a).unwrap();
+    let db = dev.upload(&b).unwrap();
+    // Zero-length buffers are not allocatable everywhere: give unused operands one element.
+    let one = |v: usize| v.max(1);
+    let dc = dev.upload(&pad::<C>(&c, one(c.len()))).unwrap();
+    let dsa = dev.upload(&pad::<S>(&sa, one(sa.len()))).unwrap();
+    let dsb = dev.upload(&pad::<S>(&sb, one(sb.len()))).unwrap();
+    let dbias = dev.upload(&pad::<f32>(&bias, one(bias.len()))).unwrap();
+    let mut dd = dev.alloc_zeroed::<D>(one(spec.d_len())).unwrap();
+    let mut ops = GemmOperands::new(&da, &db).with_c(&dc).with_scales(&dsa, &dsb);
+    if spec.epilogue.bias.is_some() {
+        ops = ops.with_bias(&dbias);
+    }
+    let plan = GemmPlan::with_options(dev, spec, opts).unwrap_or_else(|e| panic!("plan for {spec:?}: {e}"));
+    plan.run(&ops, &mut dd).unwrap_or_else(|e| panic!("run {} for {spec:?}: {e}", plan.kernel()));
+    let got = spec.gather_d(&dd.download().unwrap()).unwrap();
+    verify(&got, &expected, &ErrorModel::gemm(spec.d.dtype, spec.is_int8())).unwrap()
+}
+
+fn pad<T: Element>(v: &[T], len: usize) -> Vec<T> {
+    let mut out = v.to_vec();
+    out.resize(len, T::default());
+    out
+}
+
+macro_rules! with_scale {
+    ($dev:expr, $spec:expr, $opts:expr, $seed:expr, $a:ty, $b:ty, $c:ty, $d:ty) => {
+        if $spec.scaling == Scaling::Mx {
+            run_typed::<$a, $b, $c, E8M0, $d>($dev, $spec, $opts, $seed)
+        } else {
+            run_typed::<$a, $b, $c, f32, $d>($dev, $spec, $opts, $seed)
+        }
+    };
+}
+
+macro_rules! with_out {
+    ($dev:expr, $spec:expr, $opts:expr, $seed:expr, $a:ty, $b:ty) => {
+        match $spec.d.dtype {
+            DType::F32 => with_scale!($dev, $spec, $opts, $seed, $a, $b, f32, f32),
+            DType::BF16 => with_scale!($dev, $spec, $opts, $seed, $a, $b, bf16, bf16),
+            DType::F16 => with_scale!($dev, $spec, $opts, $seed, $a, $b, f16, f16),
+            DType::F8E4M3 => with_scale!($dev, $spec, $opts, $seed, $a, $b, f32, F8E4M3),
+            DType::F8E4M3Fnuz => with_scale!($dev, $spec, $opts, $seed, $a, $b, f32, F8E4M3Fnuz),
+            DType::I32 => with_scale!($dev, $spec, $opts, $seed, $a, $b, i32, i32),
+            other => panic!("test harness has no output type {other}"),
+        }
+    };
+}
+
+/// C's dtype the harness uses for an output dtype (FP8 outputs take an f32 C).
+pub fn c_dtype_for(d: DType) -> DType {
+    if d.is_fp8() {
+        DType::F32
+    } else {
+        d
+    }
+}
+
+/// [`run_typed`] with the element types read from the spec (C must be [`c_dtype_for`] D).
+pub fn run_case(dev: &Device, spec: &GemmSpec, opts: PlanOptions, seed: u64) -> VerifyReport {
+    assert_eq!(spec.c.dtype, c_dtype_for(spec.d.dtype), "harness convention for C's dtype");
+    match (spec.a.dtype, spec.b.dtype) {
+        (DType::BF16, DType::BF16) => with_out!(dev, spec, opts, seed, bf16, bf16),
+        (DType::F16, DType::F16) => with_out!(dev, spec, opts, seed, f16, f16),
+        (DType::I8, DType::I8) => with_out!(dev, spec, opts, seed, i8, i8),
+        (DType::F8E4M3, DType::F8E4M3) => with_out!(dev, spec, opts, seed, F8E4M3, F8E4M3),
+        (DType::F8E4M3, DType::F8E5M2) => with_out!(dev, spec, opts, seed, F8E4M3, F8E5M2),
+        (DType::F8E5M2, DType::F8E4M3) => with_out!(dev, spec, opts, seed, F8E5M2, F8E4M3),
+        (DType::F8E5M2, DType::F8E5M2) => with_out!(dev, spec, opts, seed, F8E5M2, F8E5M2),
+        (DType::F8E4M3Fnuz, DType::F8E4M3Fnuz) => with_out!(dev, spec, opts, seed, F8E4M3Fnuz, F8E4M3Fnuz),
+        (DType::F8E4M3Fnuz, DType::F8E5M2Fnuz) => with_out!(dev, spec, opts, seed, F8E4M3Fnuz, F8E5M2Fnuz),
+        (DType::F8E5M2Fnuz, DType::F8E4M3Fnuz) => with_out!(dev, spec, opts, seed, F8E5M2Fnuz, F8E4M3Fnuz),
+        (DType::F8E5M2Fnuz, DType::F8E5M2Fnuz) => with_out!(dev, spec, opts, seed, F8E5M2Fnuz, F8E5M2Fnuz),
+        (a, b) => panic!("test harness has no input pair {a}/{b}"),
+    }
+}
