@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use hipforge::gemm::{GemmOperands, GemmPlan, GemmSpec, PlanOptions, Scaling};
-use hipforge::reference::gemm::{gemm as reference_gemm, GemmInputs};
+use hipforge::reference::{gemm as reference_gemm, GemmInputs};
 use hipforge::runtime::{Arch, Device, DeviceRepr};
 use hipforge::verify::{verify, ErrorModel, VerifyReport};
 use hipforge::{bf16, f16, DType, Element, F8E4M3Fnuz, F8E5M2Fnuz, E8M0, F8E4M3, F8E5M2};
@@ -86,7 +86,10 @@ where
     let sa: Vec<S> = scales(&mut rng, spec.scale_a_len());
     let sb: Vec<S> = scales(&mut rng, spec.scale_b_len());
     let bias: Vec<f32> = (0..spec.bias_len()).map(|_| rng.uniform(-1.0, 1.0) as f32).collect();
-    let inputs = GemmInputs::new(&a, &b).with_c(&c).with_scales(&sa, &sb).with_bias(&bias);
+    let inputs = GemmInputs::new(&a, &b)
+        .with_c(&c)
+        .with_scales(&sa, &sb)
+        .with_bias(&bias);
     let expected = reference_gemm(spec, &inputs).expect("reference");
 
     let da = dev.upload(&a).unwrap();
@@ -103,7 +106,8 @@ where
         ops = ops.with_bias(&dbias);
     }
     let plan = GemmPlan::with_options(dev, spec, opts).unwrap_or_else(|e| panic!("plan for {spec:?}: {e}"));
-    plan.run(&ops, &mut dd).unwrap_or_else(|e| panic!("run {} for {spec:?}: {e}", plan.kernel()));
+    plan.run(&ops, &mut dd)
+        .unwrap_or_else(|e| panic!("run {} for {spec:?}: {e}", plan.kernel()));
     let got = spec.gather_d(&dd.download().unwrap()).unwrap();
     verify(&got, &expected, &ErrorModel::gemm(spec.d.dtype, spec.is_int8())).unwrap()
 }
@@ -149,7 +153,11 @@ pub fn c_dtype_for(d: DType) -> DType {
 
 /// [`run_typed`] with the element types read from the spec (C must be [`c_dtype_for`] D).
 pub fn run_case(dev: &Device, spec: &GemmSpec, opts: PlanOptions, seed: u64) -> VerifyReport {
-    assert_eq!(spec.c.dtype, c_dtype_for(spec.d.dtype), "harness convention for C's dtype");
+    assert_eq!(
+        spec.c.dtype,
+        c_dtype_for(spec.d.dtype),
+        "harness convention for C's dtype"
+    );
     match (spec.a.dtype, spec.b.dtype) {
         (DType::BF16, DType::BF16) => with_out!(dev, spec, opts, seed, bf16, bf16),
         (DType::F16, DType::F16) => with_out!(dev, spec, opts, seed, f16, f16),

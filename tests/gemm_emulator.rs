@@ -73,14 +73,18 @@ fn build(
     bias: bool,
     beta: f32,
 ) -> GemmSpec {
-    let mut s = GemmSpec::new(m, n, k, a, b, d).layouts(layouts.0, layouts.1).batched(batch);
+    let mut s = GemmSpec::new(m, n, k, a, b, d)
+        .layouts(layouts.0, layouts.1)
+        .batched(batch);
     s.c.dtype = c_dtype_for(d);
     if d == DType::I32 {
-        return s.alpha_beta(1.0, if beta != 0.0 { 1.0 } else { 0.0 }).activation(if act == Activation::None {
-            Activation::None
-        } else {
-            Activation::Relu
-        });
+        return s
+            .alpha_beta(1.0, if beta != 0.0 { 1.0 } else { 0.0 })
+            .activation(if act == Activation::None {
+                Activation::None
+            } else {
+                Activation::Relu
+            });
     }
     s = s.scaling(scaling).activation(act).alpha_beta(0.75, beta);
     if bias {
@@ -121,7 +125,9 @@ fn check(dev: &hipforge::runtime::Device, spec: &GemmSpec, opts: PlanOptions, se
 
 /// Every input pair × output dtype, with the other factors rotating (pairwise coverage).
 fn pairwise(arch: Arch, test: &str) {
-    let Some(dev) = emulator(arch.clone(), test) else { return };
+    let Some(dev) = emulator(arch.clone(), test) else {
+        return;
+    };
     let shapes = [(17, 33, 65), (33, 20, 200), (1, 1, 1), (70, 40, 130)];
     let mut failures = Vec::new();
     let mut case = 0usize;
@@ -147,7 +153,12 @@ fn pairwise(arch: Arch, test: &str) {
             case += 1;
         }
     }
-    assert!(failures.is_empty(), "{} of {case} cases failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {case} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -162,21 +173,75 @@ fn pairwise_gfx950() {
 
 /// The ragged shapes of the issue on both tiles, with split-K and batches, for one 16-bit and one 8-bit family.
 fn ragged(arch: Arch, test: &str) {
-    let Some(dev) = emulator(arch.clone(), test) else { return };
+    let Some(dev) = emulator(arch.clone(), test) else {
+        return;
+    };
     let e4 = arch.fp8_e4m3();
     let mut failures = Vec::new();
-    let cases: [((usize, usize, usize), usize, (DType, DType), DType, Option<Tile>, Option<u32>); 8] = [
-        ((1, 1, 1), 1, (DType::BF16, DType::BF16), DType::F32, Some(Tile::Small), None),
+    let cases: [(
+        (usize, usize, usize),
+        usize,
+        (DType, DType),
+        DType,
+        Option<Tile>,
+        Option<u32>,
+    ); 8] = [
+        (
+            (1, 1, 1),
+            1,
+            (DType::BF16, DType::BF16),
+            DType::F32,
+            Some(Tile::Small),
+            None,
+        ),
         ((17, 33, 65), 1, (e4, e4), DType::BF16, Some(Tile::Small), None),
-        ((255, 129, 300), 1, (DType::BF16, DType::BF16), DType::F32, Some(Tile::Large), None),
+        (
+            (255, 129, 300),
+            1,
+            (DType::BF16, DType::BF16),
+            DType::F32,
+            Some(Tile::Large),
+            None,
+        ),
         ((255, 129, 300), 1, (e4, e4), DType::F32, Some(Tile::Large), None),
-        ((255, 129, 300), 1, (DType::I8, DType::I8), DType::I32, Some(Tile::Small), Some(3)),
-        ((100, 70, 1000), 3, (DType::F16, DType::F16), DType::F16, Some(Tile::Small), Some(4)),
+        (
+            (255, 129, 300),
+            1,
+            (DType::I8, DType::I8),
+            DType::I32,
+            Some(Tile::Small),
+            Some(3),
+        ),
+        (
+            (100, 70, 1000),
+            3,
+            (DType::F16, DType::F16),
+            DType::F16,
+            Some(Tile::Small),
+            Some(4),
+        ),
         ((40, 300, 257), 2, (e4, e4), DType::BF16, None, None),
-        ((257, 64, 129), 2, (DType::BF16, DType::BF16), DType::BF16, Some(Tile::Large), Some(2)),
+        (
+            (257, 64, 129),
+            2,
+            (DType::BF16, DType::BF16),
+            DType::BF16,
+            Some(Tile::Large),
+            Some(2),
+        ),
     ];
     for (i, (shape, batch, pair, d, tile, splits)) in cases.into_iter().enumerate() {
-        let spec = build(shape, batch, pair, d, LAYOUTS[0], Scaling::None, Activation::None, i % 2 == 1, 0.0);
+        let spec = build(
+            shape,
+            batch,
+            pair,
+            d,
+            LAYOUTS[0],
+            Scaling::None,
+            Activation::None,
+            i % 2 == 1,
+            0.0,
+        );
         let opts = PlanOptions {
             tile,
             splits,
@@ -184,7 +249,12 @@ fn ragged(arch: Arch, test: &str) {
         };
         check(&dev, &spec, opts, 77 + i as u64, &mut failures);
     }
-    assert!(failures.is_empty(), "{} cases failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -199,7 +269,9 @@ fn ragged_gfx950() {
 
 /// Random specs from a fixed seed: every factor drawn independently.
 fn randomized(arch: Arch, test: &str, count: usize) {
-    let Some(dev) = emulator(arch.clone(), test) else { return };
+    let Some(dev) = emulator(arch.clone(), test) else {
+        return;
+    };
     let mut rng = Rng(0x5eed_0000 + count as u64 + (arch == Arch::Gfx950) as u64);
     let pairs = input_pairs(&arch);
     let mut failures = Vec::new();
@@ -226,7 +298,12 @@ fn randomized(arch: Arch, test: &str, count: usize) {
         };
         check(&dev, &spec, opts, 5000 + i as u64, &mut failures);
     }
-    assert!(failures.is_empty(), "{} of {count} cases failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {count} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]

@@ -248,9 +248,13 @@ __device__ HF_INLINE void gemm_tiles(const GemmParams& p) {
 #pragma unroll
             for (int j = 0; j < TN; ++j)
 #pragma unroll
-                for (int r = 0; r < 4; ++r)
+                for (int r = 0; r < 4; ++r) {
+                    // Copy the element out first: clang miscompiles (host build) a bit_cast of a vector element
+                    // reached through an array of vectors with a loop index.
+                    const auto v = acc[i0 + t][j][r];
                     slice[t * SLICE + (4 * (lane >> 4) + r) * (TN * 16) + j * 16 + (lane & 15)] =
-                        __builtin_bit_cast(uint32_t, acc[i0 + t][j][r]);
+                        __builtin_bit_cast(uint32_t, v);
+                }
         __syncthreads();
 #pragma unroll 1
         for (int e = lane; e < RT * SLICE; e += 64) {

@@ -208,7 +208,7 @@ pub(crate) fn spec_params(spec: &GemmSpec) -> Result<GemmParams> {
     p.scale_d = spec.scale_d;
     p.act = activation_code(spec.epilogue.activation);
     p.scaling = scaling_code(spec.scaling);
-    let (m, n, batch) = (spec.m, spec.n, spec.batch);
+    let (m, n) = (spec.m, spec.n);
     // Scale layouts: see `Scaling` (src/gemm/spec.rs) and hf::GemmParams.
     let (sa_sm, sa_sk, sb_sn, sb_sk, sa_len, sb_len, esz) = match spec.scaling {
         Scaling::None => (0, 0, 0, 0, 0, 0, 4),
