@@ -170,7 +170,11 @@ __device__ HF_INLINE void gemm_tiles(const GemmParams& p) {
     constexpr int STAGES = 2 * STAGE_BYTES <= 64 * 1024 ? 2 : 1;
 #endif
     typedef typename acc_of<FA>::type acc_t;
-    __shared__ __attribute__((aligned(16))) uint8_t smem[STAGES * STAGE_BYTES];
+    // LDS is dynamic (the host passes STAGES * STAGE_BYTES, src/gemm/plan.rs `lds_bytes`) rather than a static array
+    // per instantiation: the host emulator keeps static LDS in thread-local storage, which every thread of a program
+    // linking hipforge would carry (docs/runtime.md).
+    HIP_DYNAMIC_SHARED(u32x4, smem_v)
+    uint8_t* const smem = reinterpret_cast<uint8_t*>(smem_v);
 
     const int tid = threadIdx.x, lane = tid & 63, wave = tid >> 6;
     const int wrow = (wave / WN) * TM * 16, wcol = (wave % WN) * TN * 16;  // the wave's corner inside the tile

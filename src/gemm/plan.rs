@@ -41,6 +41,18 @@ impl Tile {
             Tile::Small => 256,
         }
     }
+    /// Dynamic LDS of the kernel on `arch`: one K step (128 bytes per row of A and B) per stage, two stages where
+    /// they fit (gfx950's 160 KiB; gfx942's 64 KiB holds one stage of the 256x256 tile). Mirrors STAGES in gemm.hip.
+    fn lds_bytes(self, arch: &Arch) -> u32 {
+        let (tm, tn) = self.shape();
+        let stage = ((tm + tn) * 128) as u32;
+        let limit = if *arch == Arch::Gfx950 { 160 * 1024 } else { 64 * 1024 };
+        if 2 * stage <= limit {
+            2 * stage
+        } else {
+            stage
+        }
+    }
     fn suffix(self) -> &'static str {
         match self {
             Tile::Large => "256x256",
@@ -394,7 +406,7 @@ impl GemmPlan {
         let cfg = LaunchConfig {
             grid: self.grid,
             block: [self.tile.threads(), 1, 1],
-            dynamic_lds: 0,
+            dynamic_lds: self.tile.lds_bytes(self.device.arch()),
         };
         // SAFETY: every address in `p` comes from a live buffer on this device whose length and element type were
         // checked against the validated spec above; the kernels touch nothing outside the byte ranges in `p`.

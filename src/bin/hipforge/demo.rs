@@ -181,6 +181,48 @@ fn attention_kernel_row(dev: &hipforge::runtime::Device) -> hipforge::Result<(Du
     ))
 }
 
+/// A GEMM on `dev` with hipforge's kernels (plan + run), verified against the reference. FP8 uses the device's own
+/// flavour (FNUZ on gfx942, OCP on gfx950) with per-tensor scales.
+fn gemm_kernel_row(dev: &hipforge::runtime::Device, fp8: bool) -> hipforge::Result<(Duration, VerifyReport)> {
+    use hipforge::gemm::{GemmOperands, GemmPlan};
+    use hipforge::runtime::DeviceRepr;
+    fn go<T: Element + DeviceRepr>(
+        dev: &hipforge::runtime::Device,
+        spec: &GemmSpec,
+        scale: f64,
+    ) -> hipforge::Result<(Duration, VerifyReport)> {
+        let a: Vec<T> = fill(spec.a_len(), 12, scale);
+        let b: Vec<T> = fill(spec.b_len(), 13, scale);
+        let (sa, sb) = (vec![(1.0 / scale) as f32], vec![(1.0 / scale) as f32]);
+        let plan = GemmPlan::new(dev, spec)?;
+        let (ad, bd, sad, sbd) = (dev.upload(&a)?, dev.upload(&b)?, dev.upload(&sa)?, dev.upload(&sb)?);
+        let mut dd = dev.alloc_zeroed::<bf16>(spec.d_len())?;
+        let t = Instant::now();
+        plan.run(&GemmOperands::new(&ad, &bd).with_scales(&sad, &sbd), &mut dd)?;
+        dev.synchronize()?;
+        let time = t.elapsed();
+        let expected = reference::gemm(spec, &GemmInputs::new(&a, &b).with_scales(&sa, &sb))?;
+        let got = spec.gather_d(&dd.download()?)?;
+        Ok((
+            time,
+            verify::verify(&got, &expected, &ErrorModel::gemm(DType::BF16, false))?,
+        ))
+    }
+    let (m, n, k) = (200, 300, 512);
+    if fp8 {
+        let t = dev.arch().fp8_e4m3();
+        let spec = GemmSpec::new(m, n, k, t, t, DType::BF16).scaling(Scaling::PerTensor);
+        if t == DType::F8E4M3 {
+            go::<F8E4M3>(dev, &spec, 240.0)
+        } else {
+            go::<hipforge::F8E4M3Fnuz>(dev, &spec, 120.0)
+        }
+    } else {
+        let spec = GemmSpec::new(m, n, k, DType::BF16, DType::BF16, DType::BF16).scaling(Scaling::PerTensor);
+        go::<bf16>(dev, &spec, 1.0)
+    }
+}
+
 /// Runs the subcommand; returns the process exit code (0 when every row passed).
 pub fn run(_args: &[String]) -> i32 {
     let cpu = "cpu reference";
@@ -195,8 +237,16 @@ pub fn run(_args: &[String]) -> i32 {
     ];
     let mut rows = rows;
     let attn = "attn kernel bf16 b1 sq200 sk300 h4/2 d128 causal+lse";
+    let (g8, g16) = (
+        "gemm kernel fp8 e4m3 -> bf16 200x300x512 per-tensor",
+        "gemm kernel bf16 -> bf16 200x300x512",
+    );
     match hipforge::runtime::Device::best() {
-        Ok(dev) => rows.push(Row::timed(attn, dev.name().to_string(), || attention_kernel_row(&dev))),
+        Ok(dev) => {
+            rows.push(Row::timed(g8, dev.name().to_string(), || gemm_kernel_row(&dev, true)));
+            rows.push(Row::timed(g16, dev.name().to_string(), || gemm_kernel_row(&dev, false)));
+            rows.push(Row::timed(attn, dev.name().to_string(), || attention_kernel_row(&dev)));
+        }
         Err(e) => rows.push(Row::timed(attn, "Device::best()", || Err(e))),
     }
     println!("hipforge demo: each result checked against the f64 CPU reference (no GPU timings here)\n");
