@@ -24,10 +24,5 @@ fn main() {
     let sources = scan::scan(&root.join("kernels"));
     let gpu = gpu::build(&root, &sources, &out);
     let emu = emu::build(&root, &sources, &out);
-    // src/runtime/emu.rs declares hf_emu_<arch>_* (docs/kernel-abi.md §3) only for the archs that were linked.
-    println!("cargo:rustc-check-cfg=cfg(hf_emu, values(\"gfx942\", \"gfx950\"))");
-    for arch in &emu.archs {
-        println!("cargo:rustc-cfg=hf_emu=\"{arch}\"");
-    }
     scan::write_table(&sources, &gpu, &emu, &out);
 }

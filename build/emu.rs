@@ -1,14 +1,19 @@
 //! Host emulator build (docs/kernel-abi.md §3, docs/emulator.md).
 //!
 //! For each arch A in {942, 950}: every `kernels/**/*.hip` (as C++) and `kernels/emu/*.cpp` is compiled with the
-//! emulator's flags (`-DHIPFORGE_EMULATOR -DHIPFORGE_EMU_ARCH=A`, `-fsanitize-coverage=...` for the checkers),
-//! `ld.lld -r` merges them into one object, and `llvm-objcopy --keep-global-symbol` leaves only
-//! `hf_emu_gfxA_{malloc,free,launch}` global, so the two archs' inline functions and templates (which differ by
-//! `__gfx9xx__`) never meet at link time. Both objects go into `libhipforge_emu.a`, linked into the crate with
-//! libstdc++.
+//! emulator's flags (`-DHIPFORGE_EMULATOR -DHIPFORGE_EMU_ARCH=A`, `-fsanitize-coverage=...` for the checkers,
+//! `-fPIC -fvisibility=hidden`) and linked by `clang++ -shared` into `libhf_emu_gfxA.so`, which exports only
+//! `hf_emu_gfxA_{malloc,free,launch}` (version script) and needs only libstdc++/libc. The crate embeds each .so
+//! (`EMULATOR_OBJECTS` in the generated kernel table) and src/runtime/emu.rs dlopens it from a memfd at run time.
 //!
-//! Host compiler: `HIPFORGE_HOST_CLANG`, then `clang++-22` .. `clang++-18` on `PATH`; the linker, objcopy and ar
-//! of the same version (or unversioned). Without them: one `cargo:warning`, `EMULATOR_ARCHS` is empty, the crate
+//! Why a shared object and not a static link: the archs stay apart without symbol surgery (separate files opened
+//! `RTLD_LOCAL`; their inline functions and templates differ by `__gfx9xx__`), and the emulator's thread-locals never
+//! land in the PT_TLS segment of programs that link hipforge, which glibc carves out of *every* thread's stack (it was
+//! 2.2 MiB when `__shared__` was `thread_local`). A dlopen'ed module's TLS is allocated lazily, on the heap, and only
+//! in the threads that touch it (the emulator's pool threads).
+//!
+//! Host compiler: `HIPFORGE_HOST_CLANG`, then `clang++-22` .. `clang++-18` on `PATH`, and `ld.lld` of the same
+//! version (or unversioned). Without them: one `cargo:warning`, `EMULATOR_ARCHS` is empty, the crate
 //! still builds. A kernel source that fails to compile does not stop the build: the arch is built without it and the
 //! message lands in `EMULATOR_BUILD_ERRORS`. Objects are cached in `OUT_DIR` and rebuilt only when their source, a
 //! header under `kernels/include` or `kernels/emu`, the compiler or the flags change.
@@ -27,12 +32,16 @@ const FLAGS: &[&str] = &[
     "-O2",
     "-g0",
     "-fPIC",
+    "-fvisibility=hidden",
+    "-fvisibility-inlines-hidden",
     "-fsanitize-coverage=func,trace-loads,trace-stores",
     "-DHIPFORGE_EMULATOR",
 ];
 
 pub struct EmuBuild {
     pub archs: Vec<String>,
+    /// (arch, path of its shared object), one per arch in `archs`.
+    pub objects: Vec<(String, PathBuf)>,
     /// (arch, source, compiler message) for every source that failed to compile.
     pub errors: Vec<(String, String, String)>,
     pub note: String,
@@ -40,14 +49,23 @@ pub struct EmuBuild {
 
 impl EmuBuild {
     pub fn table_rust(&self) -> String {
+        let mut objects = String::new();
+        for (arch, so) in &self.objects {
+            objects.push_str(&format!("    ({arch:?}, include_bytes!({:?})),\n", so.display()));
+        }
         let mut s = format!(
+            "/// `(arch, bytes)`: the emulator's shared object for each arch in [`EMULATOR_ARCHS`], embedded at build\n\
+             /// time and dlopen'ed from memory by the emulator backend (docs/kernel-abi.md §3).\n\
+             pub static EMULATOR_OBJECTS: &[(&str, &[u8])] = &[\n{objects}];\n"
+        );
+        s.push_str(&format!(
             "/// Archs the host emulator was built for.\npub static EMULATOR_ARCHS: &[&str] = &{:?};\n\
              /// Why the emulator is absent or incomplete, when it is (empty otherwise).\n\
              pub static EMULATOR_BUILD_NOTE: &str = {:?};\n\
              /// `(arch, source, compiler message)` for every kernel source the emulator build could not compile.\n\
              pub static EMULATOR_BUILD_ERRORS: &[(&str, &str, &str)] = &[\n",
             self.archs, self.note
-        );
+        ));
         for (a, src, msg) in &self.errors {
             s.push_str(&format!("    ({a:?}, {src:?}, {msg:?}),\n"));
         }
@@ -56,12 +74,10 @@ impl EmuBuild {
     }
 }
 
-/// The host toolchain: compiler, relocatable linker, objcopy, archiver.
+/// The host toolchain: compiler (also the link driver) and the linker it drives.
 struct Tools {
     clang: PathBuf,
     lld: PathBuf,
-    objcopy: PathBuf,
-    ar: PathBuf,
     version: String,
 }
 
@@ -74,6 +90,7 @@ pub fn build(root: &Path, sources: &[Source], out: &Path) -> EmuBuild {
             println!("cargo:warning={note}");
             return EmuBuild {
                 archs: Vec::new(),
+                objects: Vec::new(),
                 errors: Vec::new(),
                 note,
             };
@@ -94,7 +111,7 @@ pub fn build(root: &Path, sources: &[Source], out: &Path) -> EmuBuild {
     let mut archs = Vec::new();
     let mut errors = Vec::new();
     let mut notes = Vec::new();
-    let mut merged = Vec::new();
+    let mut objects_built = Vec::new();
     for arch in ARCHS {
         let dir = work.join(format!("gfx{arch}"));
         std::fs::create_dir_all(&dir).unwrap();
@@ -171,31 +188,13 @@ pub fn build(root: &Path, sources: &[Source], out: &Path) -> EmuBuild {
         }
         std::fs::write(&stamp_path, &stamp).unwrap();
         match link_arch(&tools, arch, &objects, &dir) {
-            Ok(o) => {
-                merged.push(o);
+            Ok(so) => {
+                objects_built.push((format!("gfx{arch}"), so));
                 archs.push(format!("gfx{arch}"));
             }
             Err(e) => {
                 println!("cargo:warning=emulator gfx{arch}: {e}");
                 notes.push(format!("gfx{arch}: {e}"));
-            }
-        }
-    }
-    if !merged.is_empty() {
-        let lib = work.join("libhipforge_emu.a");
-        let _ = std::fs::remove_file(&lib);
-        let mut cmd = Command::new(&tools.ar);
-        cmd.arg("crs").arg(&lib).args(&merged);
-        match run(&mut cmd) {
-            Ok(()) => {
-                println!("cargo:rustc-link-search=native={}", work.display());
-                println!("cargo:rustc-link-lib=static=hipforge_emu");
-                println!("cargo:rustc-link-lib=dylib=stdc++");
-            }
-            Err(e) => {
-                println!("cargo:warning=emulator: archiving failed: {e}");
-                notes.push(format!("archiving failed: {e}"));
-                archs.clear();
             }
         }
     }
@@ -207,6 +206,7 @@ pub fn build(root: &Path, sources: &[Source], out: &Path) -> EmuBuild {
     }
     EmuBuild {
         archs,
+        objects: objects_built,
         errors,
         note: notes.join("; "),
     }
@@ -228,19 +228,32 @@ fn compile(tools: &Tools, arch: &str, include: &Path, src: &Path, obj: &Path) ->
     r
 }
 
-/// `ld.lld -r` the objects into one, then keep only the arch's C ABI global.
+/// Links one arch's objects into `libhf_emu_gfxA.so` exporting only the arch's C ABI.
 fn link_arch(tools: &Tools, arch: &str, objects: &[PathBuf], dir: &Path) -> Result<PathBuf, String> {
-    let merged = dir.join(format!("hf_emu_gfx{arch}.o"));
-    let mut ld = Command::new(&tools.lld);
-    ld.arg("-r").arg("-o").arg(&merged).args(objects);
-    run(&mut ld).map_err(|e| format!("ld.lld -r failed: {e}"))?;
-    let mut oc = Command::new(&tools.objcopy);
-    for f in ["malloc", "free", "launch"] {
-        oc.arg(format!("--keep-global-symbol=hf_emu_gfx{arch}_{f}"));
-    }
-    oc.arg(&merged);
-    run(&mut oc).map_err(|e| format!("objcopy failed: {e}"))?;
-    Ok(merged)
+    let so = dir.join(format!("libhf_emu_gfx{arch}.so"));
+    let script = dir.join("exports.map");
+    let globals: Vec<String> = ["malloc", "free", "launch"]
+        .iter()
+        .map(|f| format!("hf_emu_gfx{arch}_{f};"))
+        .collect();
+    std::fs::write(
+        &script,
+        format!("{{\n  global: {}\n  local: *;\n}};\n", globals.join(" ")),
+    )
+    .map_err(|e| format!("cannot write {}: {e}", script.display()))?;
+    let mut cmd = Command::new(&tools.clang);
+    cmd.arg("-shared")
+        .arg(format!("--ld-path={}", tools.lld.display()))
+        .arg("-o")
+        .arg(&so)
+        .args(objects)
+        // Every symbol must resolve inside the .so or in libstdc++/libm/libc: a mistake fails here, not at dlopen.
+        .arg("-Wl,-z,defs")
+        .arg(format!("-Wl,--version-script={}", script.display()))
+        .arg("-Wl,--strip-all")
+        .arg("-lpthread");
+    run(&mut cmd).map_err(|e| format!("linking the shared object failed: {e}"))?;
+    Ok(so)
 }
 
 fn find_tools() -> Result<Tools, String> {
@@ -281,38 +294,21 @@ fn find_tools() -> Result<Tools, String> {
             n
         };
         let lld = tool(&suffixed("ld.lld"));
-        let objcopy = tool(&suffixed("llvm-objcopy")).or_else(|| tool(&["objcopy".to_string()]));
-        let ar = tool(&suffixed("llvm-ar")).or_else(|| tool(&["ar".to_string()]));
-        match (lld, objcopy, ar) {
-            (Some(lld), Some(objcopy), Some(ar)) => {
-                for t in [&path, &lld, &objcopy, &ar] {
+        match lld {
+            Some(lld) => {
+                for t in [&path, &lld] {
                     println!("cargo:rerun-if-changed={}", t.display());
                 }
                 return Ok(Tools {
                     clang: path,
                     lld,
-                    objcopy,
-                    ar,
                     version,
                 });
             }
-            (lld, objcopy, _) => tried.push(format!(
-                "{} found but {} missing",
-                path.display(),
-                if lld.is_none() {
-                    "ld.lld"
-                } else if objcopy.is_none() {
-                    "llvm-objcopy/objcopy"
-                } else {
-                    "llvm-ar/ar"
-                }
-            )),
+            None => tried.push(format!("{} found but ld.lld missing", path.display())),
         }
     }
-    Err(format!(
-        "no host clang++ with ld.lld, objcopy and ar: tried {}",
-        tried.join(", ")
-    ))
+    Err(format!("no host clang++ with ld.lld: tried {}", tried.join(", ")))
 }
 
 fn run(cmd: &mut Command) -> Result<(), String> {

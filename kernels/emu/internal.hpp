@@ -100,7 +100,9 @@ const StaticLds& static_lds();
 uint32_t next_epoch();
 
 // The current fiber (or, while a collective's fn runs, the lane it acts for); null outside kernel code.
-extern __thread Lane* tl_lane __attribute__((tls_model("initial-exec")));
+// Default TLS model, not initial-exec: the crate dlopens the runtime as a shared object, where initial-exec forces the
+// module's whole TLS block into glibc's small static-TLS surplus (dlopen fails once that runs out).
+extern __thread Lane* tl_lane;
 
 // Records a fault for the current block, message prefixed with block and thread.
 void record_fault(Lane* lane, const char* kind, const std::string& message);

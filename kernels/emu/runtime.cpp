@@ -27,7 +27,7 @@ extern "C" char __stop_hf_lds[] __attribute__((weak));
 
 namespace hf::emu::rt {
 
-__thread Lane* tl_lane __attribute__((tls_model("initial-exec"))) = nullptr;
+__thread Lane* tl_lane = nullptr;
 
 namespace {
 
@@ -552,6 +552,8 @@ Report launch_by_name(const char* name, dim3 grid, dim3 block, size_t dynamic_ld
 #define HF_EMU_CAT3(a, b, c) HF_EMU_CAT3_(a, b, c)
 #define HF_EMU_C(name) HF_EMU_CAT3(hf_emu_gfx, HIPFORGE_EMU_ARCH, name)
 
+// The only symbols the emulator's shared object exports (build/emu.rs compiles with -fvisibility=hidden).
+#pragma GCC visibility push(default)
 extern "C" {
 void* HF_EMU_C(_malloc)(size_t bytes) { return hf::emu::malloc(bytes); }
 void HF_EMU_C(_free)(void* p) { hf::emu::free(p); }
@@ -573,5 +575,6 @@ int HF_EMU_C(_launch)(const char* kernel, const unsigned grid[3], const unsigned
   return r.ok() ? 0 : 1;
 }
 }
+#pragma GCC visibility pop
 
 HF_EMU_RUNTIME_FILE_END

@@ -1,14 +1,19 @@
 //! The emulator backend: "device" memory is host memory from the emulator's allocator, copies are `memcpy`,
 //! launches go through the per-arch C ABI of docs/kernel-abi.md §3 (`hf_emu_gfxA_{malloc,free,launch}`).
 //!
-//! The symbols exist only for the archs `build/emu.rs` linked; build.rs sets `cfg(hf_emu = "gfxA")` for each, so this
-//! module compiles (and reports "not built") when the emulator is absent.
+//! Each arch's emulator is a shared object that build/emu.rs built and the crate embeds
+//! ([`crate::kernels::EMULATOR_OBJECTS`]). It is loaded once per arch per process, straight from memory: the bytes
+//! go into a `memfd_create` file, `dlopen("/proc/self/fd/N", RTLD_NOW | RTLD_LOCAL)` maps it, and the three symbols
+//! are resolved into [`EmuFns`]. The module (and its memfd) is never closed. Why a dlopen'ed module: whatever
+//! thread-locals the emulator has are then allocated on first use, only in the emulator's own pool threads, instead of
+//! being carved out of every thread's stack of every program that links hipforge (a static link put 2.2 MiB there when
+//! `__shared__` was `thread_local`); and `RTLD_LOCAL` keeps the two archs' same-named C++ internals apart.
 
 use super::arch::Arch;
 use super::launch::LaunchConfig;
 use crate::error::{Error, Result};
 use std::ffi::{c_char, c_int, c_uint, c_void, CString};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 type MallocFn = unsafe extern "C" fn(usize) -> *mut c_void;
 type FreeFn = unsafe extern "C" fn(*mut c_void);
@@ -32,64 +37,123 @@ pub(crate) struct EmuFns {
     lock: Mutex<()>,
 }
 
-#[cfg(hf_emu = "gfx942")]
-mod gfx942 {
-    use std::ffi::{c_char, c_int, c_uint, c_void};
-    extern "C" {
-        pub fn hf_emu_gfx942_malloc(bytes: usize) -> *mut c_void;
-        pub fn hf_emu_gfx942_free(p: *mut c_void);
-        pub fn hf_emu_gfx942_launch(
-            kernel: *const c_char,
-            grid: *const c_uint,
-            block: *const c_uint,
-            dynamic_lds: usize,
-            params: *const c_void,
-            params_size: usize,
-            fault_buf: *mut c_char,
-            fault_buf_len: usize,
-        ) -> c_int;
-    }
-    pub static FNS: super::EmuFns = super::EmuFns {
-        malloc: hf_emu_gfx942_malloc,
-        free: hf_emu_gfx942_free,
-        launch: hf_emu_gfx942_launch,
-        lock: std::sync::Mutex::new(()),
+/// The loaded entry points for `arch` (`"gfx942"` or `"gfx950"`), loading its shared object on first use. The
+/// outcome, success or the reason for failure, is kept for the rest of the process.
+fn fns_for(arch: &str) -> std::result::Result<&'static EmuFns, String> {
+    static GFX942: OnceLock<std::result::Result<EmuFns, String>> = OnceLock::new();
+    static GFX950: OnceLock<std::result::Result<EmuFns, String>> = OnceLock::new();
+    let cell = match arch {
+        "gfx942" => &GFX942,
+        "gfx950" => &GFX950,
+        other => return Err(format!("no emulator exists for {other}")),
     };
+    cell.get_or_init(|| {
+        let bytes = crate::kernels::EMULATOR_OBJECTS
+            .iter()
+            .find(|(a, _)| *a == arch)
+            .map(|(_, b)| *b)
+            .ok_or_else(|| {
+                format!(
+                    "the emulator was not built for {arch} (built for: [{}]; {}); see the build warnings of \
+                     build/emu.rs",
+                    crate::kernels::EMULATOR_ARCHS.join(", "),
+                    crate::kernels::EMULATOR_BUILD_NOTE
+                )
+            })?;
+        load(arch, bytes)
+    })
+    .as_ref()
+    .map_err(Clone::clone)
 }
 
-#[cfg(hf_emu = "gfx950")]
-mod gfx950 {
-    use std::ffi::{c_char, c_int, c_uint, c_void};
-    extern "C" {
-        pub fn hf_emu_gfx950_malloc(bytes: usize) -> *mut c_void;
-        pub fn hf_emu_gfx950_free(p: *mut c_void);
-        pub fn hf_emu_gfx950_launch(
-            kernel: *const c_char,
-            grid: *const c_uint,
-            block: *const c_uint,
-            dynamic_lds: usize,
-            params: *const c_void,
-            params_size: usize,
-            fault_buf: *mut c_char,
-            fault_buf_len: usize,
-        ) -> c_int;
+/// Loads one arch's shared object from memory and resolves its C ABI.
+#[cfg(target_os = "linux")]
+fn load(arch: &str, bytes: &[u8]) -> std::result::Result<EmuFns, String> {
+    let name = CString::new(format!("hipforge_emu_{arch}")).expect("no NUL in the arch name");
+    // SAFETY: memfd_create with a valid C string; the fd is owned here and closed below.
+    let fd = unsafe { libc::memfd_create(name.as_ptr(), libc::MFD_CLOEXEC) };
+    if fd < 0 {
+        return Err(format!(
+            "memfd_create for the {arch} emulator failed: {}",
+            std::io::Error::last_os_error()
+        ));
     }
-    pub static FNS: super::EmuFns = super::EmuFns {
-        malloc: hf_emu_gfx950_malloc,
-        free: hf_emu_gfx950_free,
-        launch: hf_emu_gfx950_launch,
-        lock: std::sync::Mutex::new(()),
-    };
+    let result = write_all(fd, bytes).and_then(|()| {
+        let path = CString::new(format!("/proc/self/fd/{fd}")).expect("no NUL in a path of digits");
+        // SAFETY: dlopen of a complete shared object built by build/emu.rs; its constructors only register kernels.
+        let handle = unsafe { libc::dlopen(path.as_ptr(), libc::RTLD_NOW | libc::RTLD_LOCAL) };
+        if handle.is_null() {
+            return Err(format!("dlopen of the {arch} emulator failed: {}", dl_error()));
+        }
+        let sym = |f: &str| -> std::result::Result<*mut c_void, String> {
+            let s = CString::new(format!("hf_emu_{arch}_{f}")).expect("no NUL in a symbol name");
+            // SAFETY: `handle` is a live module handle (never closed); `s` is a valid C string.
+            let p = unsafe { libc::dlsym(handle, s.as_ptr()) };
+            if p.is_null() {
+                Err(format!(
+                    "the {arch} emulator does not export {}: {}",
+                    s.to_string_lossy(),
+                    dl_error()
+                ))
+            } else {
+                Ok(p)
+            }
+        };
+        let (m, f, l) = (sym("malloc")?, sym("free")?, sym("launch")?);
+        // SAFETY: the symbols are the C ABI of docs/kernel-abi.md §3, with exactly these signatures
+        // (kernels/emu/runtime.cpp); the module stays loaded for the rest of the process.
+        unsafe {
+            Ok(EmuFns {
+                malloc: std::mem::transmute::<*mut c_void, MallocFn>(m),
+                free: std::mem::transmute::<*mut c_void, FreeFn>(f),
+                launch: std::mem::transmute::<*mut c_void, LaunchFn>(l),
+                lock: Mutex::new(()),
+            })
+        }
+    });
+    // The descriptor stays open for the rest of the process (close-on-exec), with the module. Closing it would free
+    // its number, and the next load would dlopen the same path string "/proc/self/fd/N", which glibc matches by
+    // name to the module already loaded (the other arch's) instead of opening the new file.
+    if result.is_err() {
+        // SAFETY: `fd` is ours, nothing was loaded from it, and it is closed once.
+        unsafe { libc::close(fd) };
+    }
+    result
 }
 
-/// The linked entry points for `arch`, if the emulator was built for it.
-fn fns_for(arch: &Arch) -> Option<&'static EmuFns> {
-    match arch {
-        #[cfg(hf_emu = "gfx942")]
-        Arch::Gfx942 => Some(&gfx942::FNS),
-        #[cfg(hf_emu = "gfx950")]
-        Arch::Gfx950 => Some(&gfx950::FNS),
-        _ => None,
+#[cfg(not(target_os = "linux"))]
+fn load(arch: &str, _bytes: &[u8]) -> std::result::Result<EmuFns, String> {
+    Err(format!(
+        "loading the {arch} emulator from memory needs Linux (memfd_create)"
+    ))
+}
+
+#[cfg(target_os = "linux")]
+fn write_all(fd: c_int, mut bytes: &[u8]) -> std::result::Result<(), String> {
+    while !bytes.is_empty() {
+        // SAFETY: writes from a live slice to our own descriptor.
+        let n = unsafe { libc::write(fd, bytes.as_ptr() as *const c_void, bytes.len()) };
+        if n < 0 {
+            let e = std::io::Error::last_os_error();
+            if e.kind() == std::io::ErrorKind::Interrupted {
+                continue;
+            }
+            return Err(format!("writing the emulator into its memfd failed: {e}"));
+        }
+        bytes = &bytes[n as usize..];
+    }
+    Ok(())
+}
+
+#[cfg(target_os = "linux")]
+fn dl_error() -> String {
+    // SAFETY: dlerror returns null or a C string valid until the next dl* call on this thread.
+    let e = unsafe { libc::dlerror() };
+    if e.is_null() {
+        "no dlerror message".into()
+    } else {
+        // SAFETY: non-null, NUL-terminated (see above); copied out at once.
+        unsafe { std::ffi::CStr::from_ptr(e) }.to_string_lossy().into_owned()
     }
 }
 
@@ -107,14 +171,9 @@ impl EmuBackend {
         if !matches!(arch, Arch::Gfx942 | Arch::Gfx950) {
             return Err(Error::invalid("emulator arch", "gfx942 or gfx950", arch));
         }
-        match fns_for(arch) {
-            Some(fns) => Ok(EmuBackend { fns }),
-            None => Err(Error::Emulator {
-                message: format!(
-                    "the emulator was not built for {arch} (built for: [{}]); see the build warnings of build/emu.rs",
-                    crate::kernels::EMULATOR_ARCHS.join(", ")
-                ),
-            }),
+        match fns_for(arch.name()) {
+            Ok(fns) => Ok(EmuBackend { fns }),
+            Err(message) => Err(Error::Emulator { message }),
         }
     }
 
