@@ -122,8 +122,8 @@ fn views_over_two_gib_are_unsupported() {
 }
 
 #[test]
-fn hipblaslt_backend_is_not_run_by_gemm_plan() {
-    let Some(dev) = emulator(Arch::Gfx950, "hipblaslt_backend_is_not_run_by_gemm_plan") else {
+fn hipblaslt_backend_refuses_the_emulator() {
+    let Some(dev) = emulator(Arch::Gfx950, "hipblaslt_backend_refuses_the_emulator") else {
         return;
     };
     let opts = PlanOptions {
@@ -132,7 +132,7 @@ fn hipblaslt_backend_is_not_run_by_gemm_plan() {
     };
     let err = GemmPlan::with_options(&dev, &bf16_spec(), opts).unwrap_err();
     assert!(
-        matches!(&err, Error::Unsupported { what } if what.contains("hipblaslt")),
+        matches!(&err, Error::Unsupported { what } if what.contains("hipBLASLt")),
         "{err}"
     );
 }

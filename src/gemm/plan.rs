@@ -113,6 +113,8 @@ pub struct GemmPlan {
     params: GemmParams,
     grid: [u32; 3],
     workspace: Option<DeviceBuffer<u32>>,
+    /// Set when the plan runs through hipBLASLt instead of hipforge's kernels.
+    hipblaslt: Option<super::hipblaslt::HipBlasLtGemm>,
 }
 
 impl std::fmt::Debug for GemmPlan {
@@ -241,12 +243,24 @@ impl GemmPlan {
     pub fn with_options(device: &Device, spec: &GemmSpec, options: PlanOptions) -> Result<GemmPlan> {
         spec.validate()?;
         if options.backend == Backend::HipBlasLt {
-            return Err(Error::Unsupported {
-                what: format!(
-                    "Backend::HipBlasLt in GemmPlan on {}: GemmPlan runs hipforge's kernels; hipBLASLt runs through \
-                     gemm::hipblaslt",
-                    device.name()
-                ),
+            // The translation first: a spec hipBLASLt cannot express is a typed error even where no library is
+            // installed. Then the library and device (hipBLASLt runs on HIP devices only).
+            super::hipblaslt::HipBlasLtGemm::translate(spec, device.arch())?;
+            if device.is_emulator() {
+                return Err(Error::Unsupported {
+                    what: format!("Backend::HipBlasLt on {}: hipBLASLt needs a HIP device", device.name()),
+                });
+            }
+            let lt = super::hipblaslt::HipBlasLtGemm::new(device)?;
+            return Ok(GemmPlan {
+                device: device.clone(),
+                spec: *spec,
+                kernel: "hipblaslt".into(),
+                tile: Tile::Small,
+                params: spec_params(spec)?,
+                grid: [0; 3],
+                workspace: None,
+                hipblaslt: Some(lt),
             });
         }
         validate_for_arch(spec, device.arch())?;
@@ -327,6 +341,7 @@ impl GemmPlan {
             params,
             grid: [tiles as u32, spec.batch.max(1) as u32, splits as u32],
             workspace,
+            hipblaslt: None,
         })
     }
 
@@ -367,6 +382,19 @@ impl GemmPlan {
         D: Element + DeviceRepr,
     {
         let spec = &self.spec;
+        if let Some(lt) = &self.hipblaslt {
+            let mut bufs = super::hipblaslt::GemmBuffers::new(ops.a, ops.b, &mut *d);
+            if let Some(c) = ops.c {
+                bufs = bufs.with_c(c);
+            }
+            if let Some((sa, sb)) = ops.scales {
+                bufs = bufs.with_scales(sa, sb);
+            }
+            if let Some(bias) = ops.bias {
+                bufs = bufs.with_bias(bias);
+            }
+            return lt.run(spec, bufs, None);
+        }
         let mut p = self.params;
         p.a = self.operand("A", ops.a, spec.a.dtype, spec.a_len())?;
         p.b = self.operand("B", ops.b, spec.b.dtype, spec.b_len())?;
