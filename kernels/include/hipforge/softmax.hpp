@@ -68,7 +68,7 @@ struct mma16<_Float16> {
                                                       0, 0, 0);
     }
 };
-#else
+#elif defined(__gfx942__)
 template <>
 struct mma16<__bf16> {
     static constexpr int k = 16;  // v_mfma_f32_16x16x16_bf16 (the "_1k" builtin takes raw bf16 bits as shorts)
@@ -87,7 +87,20 @@ struct mma16<_Float16> {
                                                      0, 0);
     }
 };
+#else
+// Archs without MFMA (gfx1250: WMMA, wave32) have no attention kernels yet: these stand-ins only let the source
+// compile for them; AttentionPlan refuses to launch on any arch but gfx942/gfx950.
+template <class T>
+struct mma16 {
+    static constexpr int k = 16;
+    static constexpr int dwords = 2;
+    __device__ static f32x4 run(frag<2>, frag<2>, f32x4 c) {
+        __builtin_trap();
+        return c;
+    }
+};
 #endif
+#if defined(__gfx942__) || defined(__gfx950__)
 template <>
 struct mma16<fp8e4m3> {
     static constexpr int k = 32;  // v_mfma_f32_16x16x32_fp8_fp8 (FNUZ on gfx942, OCP on gfx950)
@@ -97,6 +110,7 @@ struct mma16<fp8e4m3> {
                                                           0, 0, 0);
     }
 };
+#endif
 
 // The type P and Vᵀ take in the P·V product: the input type for 16-bit inputs; bf16 for FP8 (V is decoded exactly
 // into bf16 in LDS and P is rounded to bf16, which keeps the P·V error at bf16's unit roundoff instead of FP8's).
