@@ -4,23 +4,11 @@
 //! HIPFORGE_REQUIRE_EMULATOR=1).
 
 use hipforge::attention::{AttentionPlan, AttentionSpec, Strides};
-use hipforge::runtime::{Arch, Device};
+use hipforge::runtime::Arch;
 use hipforge::{bf16, f16, DType, Error};
 
-fn emulator(arch: Arch) -> Option<Device> {
-    if !hipforge::kernels::EMULATOR_ARCHS.contains(&arch.name()) {
-        let why = format!(
-            "emulator not built for {arch} (EMULATOR_ARCHS = {:?})",
-            hipforge::kernels::EMULATOR_ARCHS
-        );
-        if std::env::var("HIPFORGE_REQUIRE_EMULATOR").as_deref() == Ok("1") {
-            panic!("{why}, and HIPFORGE_REQUIRE_EMULATOR=1");
-        }
-        eprintln!("skipping: {why}");
-        return None;
-    }
-    Some(Device::emulator(arch).expect("EMULATOR_ARCHS lists the arch, so Device::emulator must open it"))
-}
+mod common;
+use common::emulator;
 
 fn base() -> AttentionSpec {
     AttentionSpec::new(1, 8, 8, 4, 64, DType::BF16)

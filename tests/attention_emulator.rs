@@ -14,20 +14,8 @@ use hipforge::runtime::{Arch, Device, DeviceRepr};
 use hipforge::verify::{verify, ErrorModel};
 use hipforge::{bf16, f16, DType, Element, F8E4M3Fnuz, F8E4M3};
 
-fn emulator(arch: Arch) -> Option<Device> {
-    if !hipforge::kernels::EMULATOR_ARCHS.contains(&arch.name()) {
-        let why = format!(
-            "emulator not built for {arch} (EMULATOR_ARCHS = {:?})",
-            hipforge::kernels::EMULATOR_ARCHS
-        );
-        if std::env::var("HIPFORGE_REQUIRE_EMULATOR").as_deref() == Ok("1") {
-            panic!("{why}, and HIPFORGE_REQUIRE_EMULATOR=1");
-        }
-        eprintln!("skipping: {why}");
-        return None;
-    }
-    Some(Device::emulator(arch).expect("EMULATOR_ARCHS lists the arch, so Device::emulator must open it"))
-}
+mod common;
+use common::emulator;
 
 /// xorshift64: deterministic inputs without a dependency.
 struct Rng(u64);
