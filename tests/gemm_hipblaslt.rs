@@ -10,7 +10,7 @@
 //! D (m×n) is hipBLASLt's column-major n×m, computed as Bᵀ·Aᵀ with the operands swapped.
 
 use hipforge::gemm::hipblaslt::{HipBlasLtGemm, Translated};
-use hipforge::gemm::{Activation, GemmSpec, Layout, Operand, Scaling};
+use hipforge::gemm::{Activation, Backend, GemmOperands, GemmPlan, GemmSpec, Layout, Operand, PlanOptions, Scaling};
 use hipforge::runtime::hipblaslt::HipBlasLtLibrary;
 use hipforge::runtime::{Arch, Device};
 use hipforge::{DType, Error};
@@ -490,6 +490,19 @@ mod fake {
             let f = unsafe { self.hooks.get::<unsafe extern "C" fn(i32) -> u32>(name) }.unwrap();
             unsafe { f(which) as i64 }
         }
+        pub fn float(&self, name: &str) -> f32 {
+            let f = unsafe { self.hooks.get::<unsafe extern "C" fn() -> f32>(name) }.unwrap();
+            unsafe { f() }
+        }
+        /// `[rows, cols, ld, batch count, batch stride]` of the last matmul's layout `which` (A, B, C, D).
+        pub fn layout(&self, which: i32) -> [i64; 5] {
+            let f = unsafe {
+                self.hooks
+                    .get::<unsafe extern "C" fn(i32, i32) -> i64>("fake_lt_last_layout")
+            }
+            .unwrap();
+            [0, 1, 2, 3, 4].map(|field| unsafe { f(which, field) })
+        }
         pub fn ptr_at(&self, name: &str, which: i32) -> u64 {
             let f = unsafe {
                 self.hooks
@@ -797,5 +810,162 @@ fn fp8_output_passes_scale_d_through_a_device_pointer() {
             ],
             [0, 0]
         );
+    });
+}
+
+/// `GemmPlan` + `Backend::HipBlasLt` end to end: the plan takes the fake library through `GemmPlan::with_library`,
+/// runs a GemmSpec given as `GemmOperands` (the same operands the kernels take), and the fake records exactly what
+/// hipBLASLt was handed. Expected descriptor values are worked out by hand from the module docs of gemm::hipblaslt.
+#[test]
+fn gemm_plan_runs_the_hipblaslt_backend_on_the_library_it_is_given() {
+    on_big_stack(|| {
+        let Some(f) = fake::get() else { return };
+        // A column-major, B row-major (the "NT" case), batched, C, bias and ReLU, a row-major bf16 D.
+        let (m, n, k, batch) = (19, 24, 40, 2);
+        let spec = GemmSpec::new(m, n, k, DType::BF16, DType::BF16, DType::BF16)
+            .layouts(Layout::ColMajor, Layout::RowMajor)
+            .batched(batch)
+            .alpha_beta(0.5, -1.25)
+            .bias()
+            .activation(Activation::Relu);
+        let plan = GemmPlan::with_library(&f.dev, &spec, f.lib.clone()).unwrap();
+        assert_eq!(plan.kernel(), "hipblaslt");
+        assert_eq!(plan.spec(), &spec);
+
+        let (a, b, c) = (
+            bf16s(spec.a_len(), 21),
+            bf16s(spec.b_len(), 22),
+            bf16s(spec.c_len(), 23),
+        );
+        let bias = values(n, 24);
+        let (da, db, dc) = (
+            f.dev.upload(&a).unwrap(),
+            f.dev.upload(&b).unwrap(),
+            f.dev.upload(&c).unwrap(),
+        );
+        let dbias = f.dev.upload(&bias).unwrap();
+        // Scales the spec does not use: the kernels ignore them, and so must the hipBLASLt path.
+        let unused = f.dev.upload(&[3.0f32; 64]).unwrap();
+        let mut dd = f.dev.alloc_zeroed::<hipforge::bf16>(spec.d_len()).unwrap();
+        let ops = GemmOperands::new(&da, &db)
+            .with_c(&dc)
+            .with_scales(&unused, &unused)
+            .with_bias(&dbias);
+        let (matmuls, computed) = (f.int("fake_lt_matmuls"), f.int("fake_lt_computed"));
+        plan.run(&ops, &mut dd).unwrap();
+        assert_eq!(f.int("fake_lt_matmuls"), matmuls + 1);
+        assert_eq!(f.int("fake_lt_computed"), computed + 1, "the fake computed the product");
+
+        // Row-major D: hipBLASLt computes Dᵀ (n×m) = Bᵀ·Aᵀ, so its A slot holds hipforge's B and its B slot A.
+        assert_eq!(f.ptr_at("fake_lt_last_ptr", 0), db.device_ptr());
+        assert_eq!(f.ptr_at("fake_lt_last_ptr", 1), da.device_ptr());
+        assert_eq!(f.ptr_at("fake_lt_last_ptr", 2), dc.device_ptr());
+        assert_eq!(f.ptr_at("fake_lt_last_ptr", 3), dd.device_ptr());
+        assert_eq!(f.ptr_at("fake_lt_last_bias", 0), dbias.device_ptr());
+        assert_eq!(
+            [0, 1].map(|i| f.ptr_at("fake_lt_last_scale_ptr", i)),
+            [0, 0],
+            "unused scales are not handed over"
+        );
+        assert_eq!(f.ptr_at("fake_lt_last_scale_ptr", 3), 0, "no D scale for a bf16 output");
+        // B row-major k×n is, read column-major, the n×k Bᵀ itself (N); A column-major m×k must be transposed (T).
+        assert_eq!(
+            [f.int_at("fake_lt_last_trans", 0), f.int_at("fake_lt_last_trans", 1)],
+            [OP_N as i64, OP_T as i64]
+        );
+        let (m, n, k, batch) = (m as i64, n as i64, k as i64, batch as i64);
+        assert_eq!(
+            f.layout(0),
+            [n, k, n, batch, k * n],
+            "hipBLASLt's A: hipforge's B as stored"
+        );
+        assert_eq!(
+            f.layout(1),
+            [m, k, m, batch, m * k],
+            "hipBLASLt's B: hipforge's A as stored"
+        );
+        assert_eq!(
+            f.layout(2),
+            [n, m, n, batch, m * n],
+            "C: row-major m×n read as column-major n×m"
+        );
+        assert_eq!(f.layout(3), [n, m, n, batch, m * n], "D likewise");
+        assert_eq!([0, 1, 2, 3].map(|i| f.int_at("fake_lt_last_type", i)), [BF16 as i64; 4]);
+        assert_eq!(f.int("fake_lt_last_compute"), COMPUTE_32F as i64);
+        assert_eq!(f.int("fake_lt_last_scale_type"), F32 as i64);
+        assert_eq!(f.int("fake_lt_last_epilogue"), 6, "RELU_BIAS");
+        assert_eq!(
+            (f.float("fake_lt_last_alpha"), f.float("fake_lt_last_beta")),
+            (0.5, -1.25)
+        );
+
+        let got = spec.gather_d(&dd.download().unwrap()).unwrap();
+        let expected = reference_gemm(&spec, &GemmInputs::new(&a, &b).with_c(&c).with_bias(&bias)).unwrap();
+        let report = verify(&got, &expected, &ErrorModel::gemm(DType::BF16, false)).unwrap();
+        assert!(report.passed(), "{report}");
+
+        // A wrong buffer is the plan's typed error, and hipBLASLt never sees the call.
+        let mut wrong = f.dev.alloc_zeroed::<f32>(spec.d_len()).unwrap();
+        let err = plan.run(&ops, &mut wrong).unwrap_err();
+        assert!(matches!(err, Error::UnsupportedDType { .. }), "{err:?}");
+        let err = plan
+            .run(&GemmOperands::new(&da, &db).with_bias(&dbias), &mut dd)
+            .unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidArgument { what, .. } if what == "c"),
+            "{err:?}"
+        );
+
+        // Specs hipBLASLt cannot express: the typed error at planning time, before the library is touched.
+        for (bad, needle) in [
+            (spec.activation(Activation::GeluErf), "GELU"),
+            (
+                GemmSpec::new(32, 32, 256, DType::F8E4M3Fnuz, DType::F8E4M3Fnuz, DType::F32).scaling(Scaling::Block),
+                "block scaling",
+            ),
+            (
+                GemmSpec::new(32, 32, 64, DType::BF16, DType::BF16, DType::F32)
+                    .scaling(Scaling::RowCol)
+                    .batched(2),
+                "batch = 2",
+            ),
+        ] {
+            match GemmPlan::with_library(&f.dev, &bad, f.lib.clone()) {
+                Err(Error::Unsupported { what }) => {
+                    assert!(what.contains("unsupported by hipBLASLt"), "{what}");
+                    assert!(what.contains(needle), "expected {needle:?} in: {what}");
+                }
+                other => panic!("expected Unsupported for {bad}, got {:?}", other.err()),
+            }
+        }
+        assert_eq!(
+            f.int("fake_lt_matmuls"),
+            matmuls + 1,
+            "no refused spec reached hipBLASLt"
+        );
+
+        // An invalid spec keeps its own error on this backend too.
+        let mut bad = spec;
+        bad.a.ld = 1;
+        let err = GemmPlan::with_library(&f.dev, &bad, f.lib.clone()).unwrap_err();
+        assert!(
+            matches!(&err, Error::InvalidArgument { what, .. } if what == "lda"),
+            "{err:?}"
+        );
+
+        // Backend::HipBlasLt through with_options takes the process-wide library instead: on a machine without
+        // hipBLASLt that is LibraryNotFound, although the device (fake) and spec are the same.
+        let opts = PlanOptions {
+            backend: Backend::HipBlasLt,
+            ..Default::default()
+        };
+        match (HipBlasLtLibrary::global(), GemmPlan::with_options(&f.dev, &spec, opts)) {
+            (Err(_), Err(Error::LibraryNotFound { library, .. })) => assert_eq!(library, "hipBLASLt"),
+            (Ok(lib), _) => eprintln!(
+                "hipBLASLt is installed here ({}): global-library case not checked",
+                lib.path()
+            ),
+            (Err(_), other) => panic!("expected LibraryNotFound, got {:?}", other.err()),
+        }
     });
 }

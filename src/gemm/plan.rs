@@ -1,12 +1,15 @@
 //! [`GemmPlan`]: a validated GEMM on one device — the kernel chosen for it, its grid and its workspace — that runs
 //! any number of times on different buffers of the same shape.
 
+use super::hipblaslt::{GemmBuffers, HipBlasLtGemm};
 use super::params::{spec_params, GemmParams};
 use super::spec::{is_fnuz, is_fp8};
 use super::{GemmSpec, Scaling};
 use crate::dtype::{DType, Element};
 use crate::error::{Error, Result};
+use crate::runtime::hipblaslt::HipBlasLtLibrary;
 use crate::runtime::{Arch, Device, DeviceBuffer, DeviceRepr, LaunchConfig};
+use std::sync::Arc;
 
 /// Which implementation runs the GEMM.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -114,7 +117,7 @@ pub struct GemmPlan {
     grid: [u32; 3],
     workspace: Option<DeviceBuffer<u32>>,
     /// Set when the plan runs through hipBLASLt instead of hipforge's kernels.
-    hipblaslt: Option<super::hipblaslt::HipBlasLtGemm>,
+    hipblaslt: Option<HipBlasLtGemm>,
 }
 
 impl std::fmt::Debug for GemmPlan {
@@ -239,29 +242,49 @@ impl GemmPlan {
         Self::with_options(device, spec, PlanOptions::default())
     }
 
+    /// Plans `spec` for [`Backend::HipBlasLt`] with `library` instead of the process-wide hipBLASLt
+    /// ([`HipBlasLtLibrary::global`]): for a library at a path of the caller's choosing, or a stand-in in tests.
+    ///
+    /// Errors as [`GemmPlan::with_options`] with [`Backend::HipBlasLt`]: the spec's own validation errors, then
+    /// [`Error::Unsupported`] ("… unsupported by hipBLASLt") for a spec hipBLASLt cannot express, then
+    /// [`Error::Unsupported`] on the emulator (hipBLASLt needs a HIP device), then the library's errors (e.g.
+    /// [`Error::MissingSymbol`] for a library that is not hipBLASLt). Tile and split-K choices do not apply.
+    pub fn with_library(device: &Device, spec: &GemmSpec, library: Arc<HipBlasLtLibrary>) -> Result<GemmPlan> {
+        spec.validate()?;
+        Self::on_hipblaslt(device, spec, Some(library))
+    }
+
+    /// The [`Backend::HipBlasLt`] plan: translation first, so a spec hipBLASLt cannot express is a typed error even
+    /// where no library is installed; then the device (hipBLASLt runs on HIP devices only) and the library (the
+    /// given one, else the process-wide one).
+    fn on_hipblaslt(device: &Device, spec: &GemmSpec, library: Option<Arc<HipBlasLtLibrary>>) -> Result<GemmPlan> {
+        HipBlasLtGemm::translate(spec, device.arch())?;
+        if device.is_emulator() {
+            return Err(Error::Unsupported {
+                what: format!("Backend::HipBlasLt on {}: hipBLASLt needs a HIP device", device.name()),
+            });
+        }
+        let lt = match library {
+            Some(lib) => HipBlasLtGemm::with_library(device, lib)?,
+            None => HipBlasLtGemm::new(device)?,
+        };
+        Ok(GemmPlan {
+            device: device.clone(),
+            spec: *spec,
+            kernel: "hipblaslt".into(),
+            tile: Tile::Small,
+            params: spec_params(spec)?,
+            grid: [0; 3],
+            workspace: None,
+            hipblaslt: Some(lt),
+        })
+    }
+
     /// Plans with explicit choices (backend, tile, splits).
     pub fn with_options(device: &Device, spec: &GemmSpec, options: PlanOptions) -> Result<GemmPlan> {
         spec.validate()?;
         if options.backend == Backend::HipBlasLt {
-            // The translation first: a spec hipBLASLt cannot express is a typed error even where no library is
-            // installed. Then the library and device (hipBLASLt runs on HIP devices only).
-            super::hipblaslt::HipBlasLtGemm::translate(spec, device.arch())?;
-            if device.is_emulator() {
-                return Err(Error::Unsupported {
-                    what: format!("Backend::HipBlasLt on {}: hipBLASLt needs a HIP device", device.name()),
-                });
-            }
-            let lt = super::hipblaslt::HipBlasLtGemm::new(device)?;
-            return Ok(GemmPlan {
-                device: device.clone(),
-                spec: *spec,
-                kernel: "hipblaslt".into(),
-                tile: Tile::Small,
-                params: spec_params(spec)?,
-                grid: [0; 3],
-                workspace: None,
-                hipblaslt: Some(lt),
-            });
+            return Self::on_hipblaslt(device, spec, None);
         }
         validate_for_arch(spec, device.arch())?;
         let mut params = spec_params(spec)?;
@@ -383,14 +406,16 @@ impl GemmPlan {
     {
         let spec = &self.spec;
         if let Some(lt) = &self.hipblaslt {
-            let mut bufs = super::hipblaslt::GemmBuffers::new(ops.a, ops.b, &mut *d);
-            if let Some(c) = ops.c {
+            // Only the buffers the spec uses, as the kernels path reads them: the same operands run on either
+            // backend (hipBLASLt's wrapper refuses a bias or scales the plan has no slot for).
+            let mut bufs = GemmBuffers::new(ops.a, ops.b, &mut *d);
+            if let Some(c) = ops.c.filter(|_| spec.beta != 0.0) {
                 bufs = bufs.with_c(c);
             }
-            if let Some((sa, sb)) = ops.scales {
+            if let Some((sa, sb)) = ops.scales.filter(|_| spec.scaling != Scaling::None) {
                 bufs = bufs.with_scales(sa, sb);
             }
-            if let Some(bias) = ops.bias {
+            if let Some(bias) = ops.bias.filter(|_| spec.epilogue.bias.is_some()) {
                 bufs = bufs.with_bias(bias);
             }
             return lt.run(spec, bufs, None);

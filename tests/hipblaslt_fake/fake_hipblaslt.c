@@ -199,3 +199,17 @@ const void* fake_lt_last_bias(void) { return last_desc.bias; }
 const void* fake_lt_last_ptr(int which) { return last_ptrs[which]; }
 int fake_lt_last_type(int which) { return last_layouts[which].type; }
 int fake_lt_last_compute(void) { return last_desc.compute; }
+float fake_lt_last_alpha(void) { return last_alpha; }
+float fake_lt_last_beta(void) { return last_beta; }
+int fake_lt_last_scale_type(void) { return last_desc.scale_type; }
+// Field of the last matmul's layout `which` (A, B, C, D): 0 rows, 1 cols, 2 ld, 3 batch count, 4 batch stride.
+int64_t fake_lt_last_layout(int which, int field) {
+  const Layout* l = &last_layouts[which];
+  switch (field) {
+    case 0: return (int64_t)l->rows;
+    case 1: return (int64_t)l->cols;
+    case 2: return l->ld;
+    case 3: return l->batch;
+    default: return l->stride;
+  }
+}
