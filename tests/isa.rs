@@ -1,7 +1,8 @@
 //! The ISA gate: every kernel built into the crate, checked on its real gfx942 and gfx950 code objects.
 //!
-//! Rules (hipforge::isa::gate_violations): the kernel exists for both archs, scratch is 0, VGPR+AGPR ≤ 512, LDS
-//! within the arch (64 KiB gfx942, 160 KiB gfx950), and every `HF_ISA_EXPECT` instruction is in the code.
+//! Rules (hipforge::isa::gate_violations): the kernel exists for both archs, scratch is 0, VGPR+AGPR ≤ 512, static +
+//! declared dynamic LDS (`HF_DYNAMIC_LDS`) within the arch (64 KiB gfx942, 160 KiB gfx950), no LDS instructions in a
+//! kernel without LDS, and every `HF_ISA_EXPECT` instruction is in the code.
 //! Without a HIP-capable compiler at build time the gate skips with the reason, unless
 //! `HIPFORGE_REQUIRE_GPU_TOOLCHAIN=1`, which makes the skip a failure. The planted-failure test compiles
 //! tests/isa_fixtures/planted.hip and shows the gate rejecting it.
@@ -213,6 +214,27 @@ fn planted_failures_are_caught() {
             no_mfma.len() == 1 && no_mfma[0].contains("v_mfma"),
             "{arch}: the no-MFMA fixture should violate exactly its HF_ISA_EXPECT: {no_mfma:?}"
         );
+        let undeclared = check("hf_fixture_undeclared_lds");
+        assert!(
+            undeclared.len() == 1 && undeclared[0].contains("HF_DYNAMIC_LDS"),
+            "{arch}: the undeclared-LDS fixture should violate exactly the LDS declaration rule: {undeclared:?}"
+        );
+        // The declaration is read back from the code object's symbol table: 96 KiB, as the fixture source says.
+        assert_eq!(
+            isa::read_dynamic_lds(&co, "hf_fixture_lds_too_big").unwrap(),
+            Some(96 * 1024),
+            "{arch}: declared dynamic LDS read from the code object"
+        );
+        assert_eq!(isa::read_dynamic_lds(&co, "hf_fixture_scratch").unwrap(), None);
+        let too_big = check("hf_fixture_lds_too_big");
+        if arch == "gfx942" {
+            assert!(
+                too_big.len() == 1 && too_big[0].contains("98304 bytes of LDS"),
+                "gfx942: 96 KiB of declared LDS should violate exactly the LDS limit: {too_big:?}"
+            );
+        } else {
+            assert!(too_big.is_empty(), "{arch}: 96 KiB fits 160 KiB: {too_big:?}");
+        }
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

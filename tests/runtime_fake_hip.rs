@@ -210,6 +210,44 @@ fn hip_backend_launch_passes_the_params_struct_as_the_single_argument() {
     assert_eq!(last_stream, 0, "Device::launch uses the null stream");
 }
 
+#[test]
+fn hip_backend_refuses_less_dynamic_lds_than_the_kernel_declares() {
+    let Some((rt, hooks)) = fake_runtime("lds") else {
+        return;
+    };
+    let kernel = "hf_gemm_bf16_bf16_64x128";
+    let Ok(Some(declared)) = hipforge::isa::declared_dynamic_lds("gfx942", kernel) else {
+        eprintln!(
+            "skipping: no gfx942 code object with {kernel}'s HF_DYNAMIC_LDS ({})",
+            hipforge::kernels::GPU_BUILD_NOTE
+        );
+        return;
+    };
+    let dev = Device::hip_with(&rt, 0).unwrap();
+    // The refusal comes before the launch, so the params' contents do not matter.
+    let params = [0u8; 16];
+    let cfg = LaunchConfig {
+        grid: [1, 1, 1],
+        block: [256, 1, 1],
+        dynamic_lds: declared - 1,
+    };
+    match unsafe { dev.launch(kernel, cfg, &params) } {
+        Err(Error::InvalidArgument { what, expected, got }) => {
+            assert!(what.contains(kernel), "{what}");
+            assert!(expected.contains(&declared.to_string()), "{expected}");
+            assert!(got.contains(&(declared - 1).to_string()), "{got}");
+        }
+        other => panic!("expected InvalidArgument for too little LDS, got {other:?}"),
+    }
+    let last = unsafe {
+        let p = (hooks
+            .get::<unsafe extern "C" fn() -> *const std::ffi::c_char>("fake_last_kernel")
+            .unwrap())();
+        std::ffi::CStr::from_ptr(p).to_str().unwrap().to_string()
+    };
+    assert_ne!(last, kernel, "the refused kernel reached hipModuleLaunchKernel");
+}
+
 /// Calls a no-argument hook of a fake library.
 fn hook<R>(lib: &hip_sys::Library, name: &str) -> R {
     unsafe {

@@ -59,6 +59,9 @@ inline constexpr int q_tiles = D <= 128 ? 2 : 1;
 // Keys per LDS tile: 64, or 32 for head dim 256 so that two stages still fit gfx942's 64 KiB.
 template <int D>
 inline constexpr int kv_rows = D <= 128 ? 64 : 32;
+// Dynamic LDS of the forward and decode kernels (their HF_DYNAMIC_LDS): two K/Vᵀ stages.
+template <class T, int D>
+inline constexpr int lds_bytes = 2 * kv_tiles<T, D, kv_rows<D>>::stage_bytes;
 
 template <int DW>
 __device__ inline frag<DW> load_frag(const gbuf& buf, uint32_t off) {
@@ -132,9 +135,9 @@ __device__ void fwd(const AttnFwdParams& p) {
 #endif
     static_assert(D % mq::k == 0 && BN % mp::k == 0, "tile sizes must be whole MFMAs");
 
-    // Two K/Vᵀ stages in dynamic LDS: the launch passes 2 · stage_bytes (src/attention/launch.rs, `lds_bytes`).
-    // Dynamic rather than a static __shared__ array per instantiation: the host emulator keeps static LDS in
-    // thread-local storage, which every thread of a program linking hipforge would carry (docs/runtime.md).
+    // Two K/Vᵀ stages in dynamic LDS, declared with HF_DYNAMIC_LDS (`lds_bytes` above; the launch passes it,
+    // src/attention/launch.rs). Dynamic rather than static: the emulator keeps one copy of a program's static
+    // `__shared__` data, so it runs the blocks of static-LDS kernels one at a time.
     HIP_DYNAMIC_SHARED(dw4, smem_dw4)
     unsigned char* const smem = reinterpret_cast<unsigned char*>(smem_dw4);
 
@@ -447,6 +450,25 @@ HF_EXPORT(hf_attn_decode_f8e4m3_d64, hf::AttnFwdParams)
 HF_EXPORT(hf_attn_decode_f8e4m3_d128, hf::AttnFwdParams)
 HF_EXPORT(hf_attn_decode_f8e4m3_d256, hf::AttnFwdParams)
 HF_EXPORT(hf_attn_combine, hf::AttnFwdParams)
+
+HF_DYNAMIC_LDS(hf_attn_fwd_bf16_d64, (hf::attn::lds_bytes<__bf16, 64>))
+HF_DYNAMIC_LDS(hf_attn_fwd_bf16_d128, (hf::attn::lds_bytes<__bf16, 128>))
+HF_DYNAMIC_LDS(hf_attn_fwd_bf16_d256, (hf::attn::lds_bytes<__bf16, 256>))
+HF_DYNAMIC_LDS(hf_attn_fwd_f16_d64, (hf::attn::lds_bytes<_Float16, 64>))
+HF_DYNAMIC_LDS(hf_attn_fwd_f16_d128, (hf::attn::lds_bytes<_Float16, 128>))
+HF_DYNAMIC_LDS(hf_attn_fwd_f16_d256, (hf::attn::lds_bytes<_Float16, 256>))
+HF_DYNAMIC_LDS(hf_attn_fwd_f8e4m3_d64, (hf::attn::lds_bytes<hf::attn::fp8e4m3, 64>))
+HF_DYNAMIC_LDS(hf_attn_fwd_f8e4m3_d128, (hf::attn::lds_bytes<hf::attn::fp8e4m3, 128>))
+HF_DYNAMIC_LDS(hf_attn_fwd_f8e4m3_d256, (hf::attn::lds_bytes<hf::attn::fp8e4m3, 256>))
+HF_DYNAMIC_LDS(hf_attn_decode_bf16_d64, (hf::attn::lds_bytes<__bf16, 64>))
+HF_DYNAMIC_LDS(hf_attn_decode_bf16_d128, (hf::attn::lds_bytes<__bf16, 128>))
+HF_DYNAMIC_LDS(hf_attn_decode_bf16_d256, (hf::attn::lds_bytes<__bf16, 256>))
+HF_DYNAMIC_LDS(hf_attn_decode_f16_d64, (hf::attn::lds_bytes<_Float16, 64>))
+HF_DYNAMIC_LDS(hf_attn_decode_f16_d128, (hf::attn::lds_bytes<_Float16, 128>))
+HF_DYNAMIC_LDS(hf_attn_decode_f16_d256, (hf::attn::lds_bytes<_Float16, 256>))
+HF_DYNAMIC_LDS(hf_attn_decode_f8e4m3_d64, (hf::attn::lds_bytes<hf::attn::fp8e4m3, 64>))
+HF_DYNAMIC_LDS(hf_attn_decode_f8e4m3_d128, (hf::attn::lds_bytes<hf::attn::fp8e4m3, 128>))
+HF_DYNAMIC_LDS(hf_attn_decode_f8e4m3_d256, (hf::attn::lds_bytes<hf::attn::fp8e4m3, 256>))
 
 HF_ISA_EXPECT(hf_attn_fwd_bf16_d64, gfx950, "v_mfma_f32_16x16x32_bf16")
 HF_ISA_EXPECT(hf_attn_fwd_bf16_d128, gfx950, "v_mfma_f32_16x16x32_bf16")

@@ -342,6 +342,11 @@ struct Entry {
   size_t params_size;
   void (*trampoline)(const void*);
 };
+// Kernel name -> dynamic LDS it declared (HF_DYNAMIC_LDS).
+std::map<std::string, size_t>& declared_lds() {
+  static std::map<std::string, size_t> m;
+  return m;
+}
 std::vector<Entry>& registry() {
   static std::vector<Entry> r;
   return r;
@@ -451,6 +456,11 @@ void check_access(const volatile void* p, size_t bytes, bool is_write, bool is_a
   rt::check(reinterpret_cast<uintptr_t>(p), bytes, is_write, is_atomic);
 }
 
+bool declare_dynamic_lds(const char* name, size_t bytes) {
+  declared_lds()[name] = bytes;
+  return true;
+}
+
 bool register_kernel(const char* name, size_t params_size, void (*trampoline)(const void*)) {
   registry().push_back(Entry{name, params_size, trampoline});
   return true;
@@ -528,6 +538,12 @@ int launch_registered(const char* name, dim3 grid, dim3 block, size_t dynamic_ld
     report = refused(std::string(name) + ": params are " + std::to_string(e->params_size) + " bytes in C++, " +
                      std::to_string(params_size) + " bytes were given");
     return 3;
+  }
+  auto lds = declared_lds().find(name);
+  if (lds != declared_lds().end() && dynamic_lds < lds->second) {
+    report = refused(std::string(name) + ": declares " + std::to_string(lds->second) +
+                     " bytes of dynamic LDS (HF_DYNAMIC_LDS); the launch gives " + std::to_string(dynamic_lds));
+    return 0;
   }
   // An aligned private copy: every fiber reads the params from here.
   std::vector<max_align_t> copy((params_size + sizeof(max_align_t) - 1) / sizeof(max_align_t) + 1);

@@ -154,6 +154,21 @@ __device__ HF_INLINE void mma_step(typename acc_of<FA>::type (&acc)[TM][TN], con
     }
 }
 
+// ---- LDS: one K step of A and B per stage, two stages where they fit the arch's LDS -----------------------------
+
+template <int BM, int BN>
+inline constexpr int gemm_stage_bytes = (BM + BN) * kStepBytes;
+#if defined(__gfx950__)
+template <int BM, int BN>
+inline constexpr int gemm_stages = 2 * gemm_stage_bytes<BM, BN> <= 160 * 1024 ? 2 : 1;
+#else
+template <int BM, int BN>
+inline constexpr int gemm_stages = 2 * gemm_stage_bytes<BM, BN> <= 64 * 1024 ? 2 : 1;
+#endif
+// What the kernel declares with HF_DYNAMIC_LDS (and the host passes at launch, src/gemm/plan.rs `lds_bytes`).
+template <int BM, int BN>
+inline constexpr int gemm_lds_bytes = gemm_stages<BM, BN> * gemm_stage_bytes<BM, BN>;
+
 // ---- the tiled kernel body -----------------------------------------------------------------------------------
 
 // KSCALE: the kernel supports scales applied per K step (block and MX scaling; FP8 only).
@@ -163,16 +178,12 @@ __device__ HF_INLINE void gemm_tiles(const GemmParams& p) {
     constexpr int TM = BM / WM / 16, TN = BN / WN / 16;  // 16x16 MFMA tiles per wave
     constexpr int ES = fmt_bytes<FA>;
     constexpr int PER_STEP = kStepBytes / ES;  // K elements per K step
-    constexpr int STAGE_BYTES = (BM + BN) * kStepBytes;
-#if defined(__gfx950__)
-    constexpr int STAGES = 2 * STAGE_BYTES <= 160 * 1024 ? 2 : 1;
-#else
-    constexpr int STAGES = 2 * STAGE_BYTES <= 64 * 1024 ? 2 : 1;
-#endif
+    constexpr int STAGE_BYTES = gemm_stage_bytes<BM, BN>;
+    constexpr int STAGES = gemm_stages<BM, BN>;
     typedef typename acc_of<FA>::type acc_t;
-    // LDS is dynamic (the host passes STAGES * STAGE_BYTES, src/gemm/plan.rs `lds_bytes`) rather than a static array
-    // per instantiation: the host emulator keeps static LDS in thread-local storage, which every thread of a program
-    // linking hipforge would carry (docs/runtime.md).
+    // LDS is dynamic, declared with HF_DYNAMIC_LDS (gemm_lds_bytes; the host passes it, src/gemm/plan.rs
+    // `lds_bytes`) rather than static: the emulator keeps one copy of a program's static `__shared__` data, so it
+    // runs the blocks of static-LDS kernels one at a time.
     HIP_DYNAMIC_SHARED(u32x4, smem_v)
     uint8_t* const smem = reinterpret_cast<uint8_t*>(smem_v);
 
@@ -304,7 +315,8 @@ __device__ HF_INLINE void splitk_reduce(const GemmParams& p) {
     extern "C" __global__ __launch_bounds__(WM * WN * 64) void NAME(const hf::GemmParams p) {           \
         constexpr bool kscale = (BM == 64) && (hf::fmt::FA == hf::fmt::fp8 || hf::fmt::FA == hf::fmt::bf8); \
         hf::gemm_tiles<hf::fmt::FA, hf::fmt::FB, BM, BN, WM, WN, kscale>(p);                            \
-    }
+    }                                                                                                   \
+    HF_DYNAMIC_LDS(NAME, (hf::gemm_lds_bytes<BM, BN>))
 
 HF_GEMM(hf_gemm_bf16_bf16_256x256, bf16, bf16, 256, 256, 2, 4)
 HF_EXPORT(hf_gemm_bf16_bf16_256x256, hf::GemmParams)

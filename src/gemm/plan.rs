@@ -536,6 +536,39 @@ where
 mod tests {
     use super::*;
 
+    /// What the plan passes at launch equals what each kernel declares (HF_DYNAMIC_LDS) in its code object.
+    #[test]
+    fn lds_bytes_match_the_kernels_declarations() {
+        let mut checked = 0;
+        for (arch_name, arch) in [("gfx942", Arch::Gfx942), ("gfx950", Arch::Gfx950)] {
+            if !crate::kernels::GPU_ARCHS.contains(&arch_name) {
+                continue;
+            }
+            for k in crate::kernels::KERNELS
+                .iter()
+                .filter(|k| k.name.starts_with("hf_gemm_"))
+            {
+                let declared = crate::isa::declared_dynamic_lds(arch_name, k.name).unwrap();
+                let expected = [Tile::Large, Tile::Small]
+                    .into_iter()
+                    .find(|t| k.name.ends_with(t.suffix()))
+                    .map(|t| t.lds_bytes(&arch));
+                assert_eq!(declared, expected, "{} on {arch_name}", k.name);
+                checked += 1;
+            }
+        }
+        if checked == 0 {
+            assert!(
+                std::env::var("HIPFORGE_REQUIRE_GPU_TOOLCHAIN").map_or(true, |v| v != "1"),
+                "HIPFORGE_REQUIRE_GPU_TOOLCHAIN=1 but no gfx942/gfx950 code objects were built"
+            );
+            eprintln!(
+                "SKIPPED: no gfx942/gfx950 code objects in this build: {}",
+                crate::kernels::GPU_BUILD_NOTE
+            );
+        }
+    }
+
     #[test]
     fn kernel_names_follow_the_families() {
         assert_eq!(

@@ -1,5 +1,6 @@
 //! Reading the kernel metadata of an AMDGPU code object: the ELF `.note` section's `NT_AMDGPU_METADATA` entry,
-//! which is a MessagePack map (code object v3 and later). No LLVM tools needed.
+//! which is a MessagePack map (code object v3 and later), and the values of constant data symbols (the
+//! `HF_DYNAMIC_LDS` declarations). No LLVM tools needed.
 
 use crate::error::{Error, Result};
 
@@ -7,6 +8,10 @@ use crate::error::{Error, Result};
 const EM_AMDGPU: u16 = 224;
 /// `SHT_NOTE`.
 const SHT_NOTE: u32 = 7;
+/// `SHT_SYMTAB`.
+const SHT_SYMTAB: u32 = 2;
+/// `SHT_NOBITS` (zero-initialized data: no bytes in the file).
+const SHT_NOBITS: u32 = 8;
 /// `NT_AMDGPU_METADATA`.
 const NT_AMDGPU_METADATA: u32 = 32;
 
@@ -28,6 +33,77 @@ fn u64_at(b: &[u8], at: usize) -> Result<u64> {
     b.get(at..at + 8)
         .map(|s| u64::from_le_bytes(s.try_into().unwrap()))
         .ok_or_else(|| bad("an ELF file long enough for its headers", format!("{} bytes", b.len())))
+}
+
+/// Section header `i`: (type, address, file offset, size, link).
+fn section(elf: &[u8], i: usize) -> Result<(u32, u64, usize, usize, u32)> {
+    let shoff = u64_at(elf, 0x28)? as usize;
+    let shentsize = u16_at(elf, 0x3A)? as usize;
+    let sh = i
+        .checked_mul(shentsize)
+        .and_then(|x| x.checked_add(shoff))
+        .ok_or_else(|| bad("sane section headers", i))?;
+    Ok((
+        u32_at(elf, sh + 4)?,
+        u64_at(elf, sh + 0x10)?,
+        u64_at(elf, sh + 0x18)? as usize,
+        u64_at(elf, sh + 0x20)? as usize,
+        u32_at(elf, sh + 0x28)?,
+    ))
+}
+
+/// The bytes of the data symbol `name` (its `st_size` bytes, from the section that holds it), or `None` when the
+/// code object has no such symbol. Reads `.symtab`; the code objects the build makes are not stripped.
+pub fn symbol_data<'a>(elf: &'a [u8], name: &str) -> Result<Option<&'a [u8]>> {
+    metadata_note(elf)?; // validates the header: an AMDGPU ELF64 little-endian file
+    let shnum = u16_at(elf, 0x3C)? as usize;
+    for i in 0..shnum {
+        let (kind, _, off, size, link) = section(elf, i)?;
+        if kind != SHT_SYMTAB {
+            continue;
+        }
+        let (_, _, str_off, str_size, _) = section(elf, link as usize)?;
+        let strtab = elf
+            .get(str_off..str_off.saturating_add(str_size))
+            .ok_or_else(|| bad("a string table inside the file", str_off))?;
+        let syms = elf
+            .get(off..off.saturating_add(size))
+            .ok_or_else(|| bad("a symbol table inside the file", off))?;
+        // Elf64_Sym: st_name u32, st_info u8, st_other u8, st_shndx u16, st_value u64, st_size u64 (24 bytes).
+        for sym in syms.chunks_exact(24) {
+            let name_off = u32_at(sym, 0)? as usize;
+            let Some(rest) = strtab.get(name_off..) else { continue };
+            let end = rest.iter().position(|&b| b == 0).unwrap_or(rest.len());
+            if &rest[..end] != name.as_bytes() {
+                continue;
+            }
+            let shndx = u16_at(sym, 6)? as usize;
+            let (value, sym_size) = (u64_at(sym, 8)?, u64_at(sym, 16)? as usize);
+            let (dkind, daddr, doff, dsize, _) = section(elf, shndx)?;
+            let rel = value
+                .checked_sub(daddr)
+                .map(|r| r as usize)
+                .filter(|r| r.saturating_add(sym_size) <= dsize)
+                .ok_or_else(|| {
+                    bad(
+                        &format!("symbol {name} inside its section"),
+                        format!("address {value:#x}"),
+                    )
+                })?;
+            if dkind == SHT_NOBITS {
+                return Err(bad(
+                    &format!("symbol {name} with initialized data"),
+                    "a zero-initialized (NOBITS) symbol",
+                ));
+            }
+            let at = doff + rel;
+            return elf
+                .get(at..at + sym_size)
+                .map(Some)
+                .ok_or_else(|| bad(&format!("symbol {name}'s bytes inside the file"), at));
+        }
+    }
+    Ok(None)
 }
 
 /// The MessagePack bytes of the AMDGPU metadata note of a little-endian ELF64 AMDGPU code object.

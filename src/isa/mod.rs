@@ -15,11 +15,14 @@
 //! - **SGPRs.** `.sgpr_count` (which includes VCC and the other reserved SGPRs) against 800 SGPRs per SIMD, with the
 //!   allocation steps LLVM uses for GFX9: ≤ 80 → 10, ≤ 88 → 9, ≤ 100 → 8, ≤ 112 → 7, ≤ 128 → 6, ≤ 144 → 5,
 //!   ≤ 168 → 4, ≤ 200 → 3, ≤ 256 → 2, else 1 (then capped at 8).
-//! - **LDS.** Static LDS (`.group_segment_fixed_size`, rounded up to 512-byte granules) against the CU's LDS:
+//! - **LDS.** Static LDS (`.group_segment_fixed_size`) plus the dynamic LDS the kernel declares with
+//!   `HF_DYNAMIC_LDS` (a constant `hf_dynamic_lds__<kernel>` in the code object), rounded up to 512-byte granules,
+//!   against the CU's LDS:
 //!   64 KiB on gfx942, 160 KiB on gfx950. `blocks = floor(lds_per_cu / lds)`; each block has
 //!   `ceil(max_flat_workgroup_size / 64)` waves, spread over 4 SIMDs: `waves = min(8, ceil(blocks · waves_per_block / 4))`.
-//!   The block size is the `__launch_bounds__` maximum (the launch may use fewer threads), and dynamic LDS
-//!   (`HIP_DYNAMIC_SHARED`) is not in the metadata: a kernel using it is reported with its static LDS only.
+//!   The block size is the `__launch_bounds__` maximum (the launch may use fewer threads). Code-object metadata
+//!   does not record dynamic LDS (`HIP_DYNAMIC_SHARED`); the declaration is what makes it visible, and the ISA gate
+//!   rejects a kernel that executes LDS instructions with no LDS at all (static or declared).
 //!
 //! The occupancy is the minimum of the three. It is a model of the hardware's allocation rules, not a measurement.
 //! gfx1250 (wave32, different register file) is not modeled: its occupancy is `None`.
@@ -43,6 +46,8 @@ pub struct Resources {
     pub sgprs: u32,
     /// Static LDS per block in bytes (`.group_segment_fixed_size`).
     pub lds_bytes: u32,
+    /// Dynamic LDS per block in bytes, as the kernel declares it with `HF_DYNAMIC_LDS`; `None` when it declares none.
+    pub dynamic_lds_bytes: Option<u32>,
     /// Scratch (private segment) bytes per lane (`.private_segment_fixed_size`).
     pub scratch_bytes: u32,
     /// Whether the kernel needs a dynamically sized stack (`.uses_dynamic_stack`): scratch of unknown size.
@@ -64,6 +69,11 @@ impl Resources {
     pub fn vgprs(&self) -> u32 {
         self.vgpr_total.saturating_sub(self.agprs)
     }
+
+    /// Static plus declared dynamic LDS per block: what one block of the kernel occupies.
+    pub fn lds_total(&self) -> u32 {
+        self.lds_bytes.saturating_add(self.dynamic_lds_bytes.unwrap_or(0))
+    }
 }
 
 /// Reads every kernel's resources from an AMDGPU code object (ELF64 with an `NT_AMDGPU_METADATA` note).
@@ -76,7 +86,37 @@ pub fn read_resources(code_object: &[u8]) -> Result<Vec<Resources>> {
             "none",
         ));
     };
-    list.iter().map(resources_of).collect()
+    let mut out = list.iter().map(resources_of).collect::<Result<Vec<_>>>()?;
+    for r in &mut out {
+        r.dynamic_lds_bytes = read_dynamic_lds(code_object, &r.kernel)?;
+    }
+    Ok(out)
+}
+
+/// The dynamic LDS `kernel` declares with `HF_DYNAMIC_LDS` in the crate's code object for `arch`: `Ok(None)` when it
+/// declares none, `KernelNotBuilt` when that code object is not in this build.
+pub fn declared_dynamic_lds(arch: &str, kernel: &str) -> Result<Option<u32>> {
+    let co = kernels::code_object(arch, kernel).ok_or_else(|| Error::KernelNotBuilt {
+        kernel: kernel.to_string(),
+        arch: arch.to_string(),
+        reason: format!("no code object (GPU archs built: {:?})", kernels::GPU_ARCHS),
+    })?;
+    read_dynamic_lds(co, kernel)
+}
+
+/// The dynamic LDS `kernel` declares with `HF_DYNAMIC_LDS` in `code_object` (the 4-byte constant
+/// `hf_dynamic_lds__<kernel>`), or `None` when it declares none.
+pub fn read_dynamic_lds(code_object: &[u8], kernel: &str) -> Result<Option<u32>> {
+    let sym = format!("hf_dynamic_lds__{kernel}");
+    match elf::symbol_data(code_object, &sym)? {
+        None => Ok(None),
+        Some(b) if b.len() == 4 => Ok(Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))),
+        Some(b) => Err(Error::invalid(
+            "code object",
+            format!("{sym} to be a 4-byte constant"),
+            format!("{} bytes", b.len()),
+        )),
+    }
 }
 
 /// The arch a code object was built for (`amdhsa.target`, e.g. `"amdgcn-amd-amdhsa--gfx950"` → `"gfx950"`).
@@ -113,6 +153,7 @@ fn resources_of(k: &elf::Value) -> Result<Resources> {
         agprs: opt(".agpr_count"),
         sgprs: int(".sgpr_count")?,
         lds_bytes: int(".group_segment_fixed_size")?,
+        dynamic_lds_bytes: None,
         scratch_bytes: int(".private_segment_fixed_size")?,
         uses_dynamic_stack: opt(".uses_dynamic_stack") != 0,
         vgpr_spills: opt(".vgpr_spill_count"),
@@ -204,10 +245,10 @@ pub fn occupancy(r: &Resources, limits: &ArchLimits) -> Occupancy {
         _ => 1,
     }
     .min(cap);
-    let by_lds = if r.lds_bytes == 0 {
+    let by_lds = if r.lds_total() == 0 {
         cap
     } else {
-        let lds = r.lds_bytes.div_ceil(512) * 512;
+        let lds = r.lds_total().div_ceil(512) * 512;
         let blocks = limits.lds_per_cu / lds;
         let waves_per_block = r.max_block_threads.max(1).div_ceil(r.wavefront_size.max(1));
         (blocks * waves_per_block).div_ceil(limits.simds_per_cu).min(cap)
@@ -325,7 +366,7 @@ impl KernelReport {
             .collect();
         format!(
             "{{\"kernel\": {}, \"arch\": {}, \"vgprs\": {}, \"agprs\": {}, \"vgprs_plus_agprs\": {}, \"sgprs\": {}, \
-             \"lds_bytes\": {}, \"scratch_bytes\": {}, \"uses_dynamic_stack\": {}, \"vgpr_spills\": {}, \
+             \"lds_bytes\": {}, \"dynamic_lds_bytes\": {}, \"scratch_bytes\": {}, \"uses_dynamic_stack\": {}, \"vgpr_spills\": {}, \
              \"sgpr_spills\": {}, \"max_block_threads\": {}, \"wavefront_size\": {}, \
              \"occupancy_waves_per_simd\": {occ}, \"occupancy_limited_by\": {limiter}, \"matrix_instructions\": {{{}}}, \
              \"instructions\": {}, \"main_loop_instructions\": {}}}",
@@ -336,6 +377,7 @@ impl KernelReport {
             r.vgpr_total,
             r.sgprs,
             r.lds_bytes,
+            opt(r.dynamic_lds_bytes),
             r.scratch_bytes,
             r.uses_dynamic_stack,
             r.vgpr_spills,
@@ -386,10 +428,21 @@ pub fn gate_violations(arch: &str, r: &Resources, mnemonics: &[(&str, u32)], exp
                 r.vgpr_total, l.vgprs_per_simd_lane
             ));
         }
-        if r.lds_bytes > l.lds_per_cu {
+        if r.lds_total() > l.lds_per_cu {
             v.push(format!(
-                "{who}: {} bytes of LDS (expected <= {} on {arch})",
-                r.lds_bytes, l.lds_per_cu
+                "{who}: {} bytes of LDS ({} static + {} declared dynamic; expected <= {} on {arch})",
+                r.lds_total(),
+                r.lds_bytes,
+                r.dynamic_lds_bytes.unwrap_or(0),
+                l.lds_per_cu
+            ));
+        }
+    }
+    if r.lds_total() == 0 {
+        if let Some((m, _)) = mnemonics.iter().find(|(m, n)| *n > 0 && touches_lds(m)) {
+            v.push(format!(
+                "{who}: executes {m} but has no LDS: no static LDS and no HF_DYNAMIC_LDS declaration (expected the \
+                 kernel's dynamic LDS declared, so the gate and the launch know it)"
             ));
         }
     }
@@ -403,6 +456,22 @@ pub fn gate_violations(arch: &str, r: &Resources, mnemonics: &[(&str, u32)], exp
     v
 }
 
+/// Whether an instruction reads or writes LDS memory: the `ds_` family except the cross-lane ops that only use the
+/// LDS crossbar (`ds_swizzle`, `ds_permute`, `ds_bpermute`, `ds_consume`/`ds_append` counters, `ds_nop`).
+fn touches_lds(mnemonic: &str) -> bool {
+    mnemonic.starts_with("ds_")
+        && ![
+            "ds_swizzle",
+            "ds_permute",
+            "ds_bpermute",
+            "ds_nop",
+            "ds_consume",
+            "ds_append",
+        ]
+        .iter()
+        .any(|p| mnemonic.starts_with(p))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -414,6 +483,7 @@ mod tests {
             agprs,
             sgprs,
             lds_bytes: lds,
+            dynamic_lds_bytes: None,
             scratch_bytes: 0,
             uses_dynamic_stack: false,
             vgpr_spills: 0,
@@ -445,6 +515,25 @@ mod tests {
         assert_eq!(o942.limiter(&arch_limits("gfx942").unwrap()), "lds");
         assert_eq!(occupancy(&r, &arch_limits("gfx950").unwrap()).by_lds, 5);
         assert!(arch_limits("gfx1250").is_none());
+    }
+
+    #[test]
+    fn declared_dynamic_lds_counts_in_the_gate_and_the_occupancy() {
+        // 128 KiB declared on top of 0 static: one 512-thread block per CU on gfx950 (8 waves / 4 SIMDs = 2).
+        let mut r = res(100, 0, 20, 0, 512);
+        r.dynamic_lds_bytes = Some(128 * 1024);
+        let l950 = arch_limits("gfx950").unwrap();
+        assert_eq!(occupancy(&r, &l950).by_lds, 2);
+        assert!(gate_violations("gfx950", &r, &[("ds_read_b128", 4)], &[]).is_empty());
+        // The same kernel does not fit gfx942's 64 KiB.
+        let v = gate_violations("gfx942", &r, &[("ds_read_b128", 4)], &[]);
+        assert!(v.len() == 1 && v[0].contains("131072 bytes of LDS"), "{v:?}");
+        // LDS instructions with no LDS at all: an undeclared dynamic allocation.
+        r.dynamic_lds_bytes = None;
+        let v = gate_violations("gfx950", &r, &[("v_add_f32", 3), ("ds_write_b128", 2)], &[]);
+        assert!(v.len() == 1 && v[0].contains("HF_DYNAMIC_LDS"), "{v:?}");
+        // Cross-lane ops that only use the LDS crossbar need no LDS.
+        assert!(gate_violations("gfx950", &r, &[("ds_bpermute_b32", 2), ("ds_swizzle_b32", 1)], &[]).is_empty());
     }
 
     #[test]

@@ -73,7 +73,8 @@ fn pre6_unsupported(version: i32) -> Error {
 #[derive(Default)]
 struct ModuleCache {
     modules: HashMap<usize, usize>,
-    functions: HashMap<String, usize>,
+    /// Kernel name -> (its `hipFunction_t`, the dynamic LDS it declares with `HF_DYNAMIC_LDS`, 0 if none).
+    functions: HashMap<String, (usize, u32)>,
 }
 
 /// One HIP device.
@@ -268,8 +269,8 @@ impl HipBackend {
         }
     }
 
-    /// The kernel's `hipFunction_t`, loading its code object on first use.
-    fn function(&self, arch: &Arch, kernel: &str) -> Result<usize> {
+    /// The kernel's `hipFunction_t` and declared dynamic LDS, loading its code object on first use.
+    fn function(&self, arch: &Arch, kernel: &str) -> Result<(usize, u32)> {
         let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(&f) = cache.functions.get(kernel) {
             return Ok(f);
@@ -294,6 +295,7 @@ impl HipBackend {
                 reason,
             });
         };
+        let declared_lds = crate::isa::read_dynamic_lds(image, kernel)?.unwrap_or(0);
         let lib = self.ctx()?;
         let key = image.as_ptr() as usize;
         let module = match cache.modules.get(&key) {
@@ -313,8 +315,8 @@ impl HipBackend {
         self.rt.check("hipModuleGetFunction", unsafe {
             lib.hipModuleGetFunction(&mut f, module as hipModule_t, cname.as_ptr())?
         })?;
-        cache.functions.insert(kernel.to_string(), f as usize);
-        Ok(f as usize)
+        cache.functions.insert(kernel.to_string(), (f as usize, declared_lds));
+        Ok((f as usize, declared_lds))
     }
 
     /// Queues `kernel` with the params struct at `params` as its single argument.
@@ -327,7 +329,15 @@ impl HipBackend {
         params: *const c_void,
         _size: usize,
     ) -> Result<()> {
-        let f = self.function(arch, kernel)?;
+        let (f, declared_lds) = self.function(arch, kernel)?;
+        // Too little dynamic LDS would let the kernel read and write past its allocation: refuse before launching.
+        if cfg.dynamic_lds < declared_lds {
+            return Err(Error::invalid(
+                format!("dynamic LDS of {kernel}"),
+                format!("at least the {declared_lds} bytes the kernel declares (HF_DYNAMIC_LDS)"),
+                format!("{} bytes", cfg.dynamic_lds),
+            ));
+        }
         let lib = self.ctx()?;
         // hipModuleLaunchKernel takes one pointer per kernel argument; the kernel has exactly one (the struct).
         let mut args = [params as *mut c_void];

@@ -80,6 +80,18 @@ extern "C" __global__ __launch_bounds__(256) void hf_test_axpy(const hf::AxpyPar
 }
 HF_EXPORT(hf_test_axpy, hf::AxpyParams)
 
+// Declares its dynamic LDS: 64 floats per block.
+extern "C" __global__ __launch_bounds__(64) void hf_test_lds_reverse(const hf::AxpyParams p) {
+  HIP_DYNAMIC_SHARED(float, lds)
+  const float* x = reinterpret_cast<const float*>(p.x);
+  float* y = reinterpret_cast<float*>(p.y);
+  lds[threadIdx.x] = x[threadIdx.x];
+  __syncthreads();
+  y[threadIdx.x] = lds[63 - threadIdx.x];
+}
+HF_EXPORT(hf_test_lds_reverse, hf::AxpyParams)
+HF_DYNAMIC_LDS(hf_test_lds_reverse, 64 * sizeof(float))
+
 #define HF_C_ABI_CAT_(a, b, c) a##b##c
 #define HF_C_ABI_CAT(a, b, c) HF_C_ABI_CAT_(a, b, c)
 #define HF_C_ABI(name) HF_C_ABI_CAT(hf_emu_gfx, HIPFORGE_EMU_ARCH, name)
@@ -255,6 +267,25 @@ int main() {
     r = hf::emu::launch(scale_index, dim3(0), dim3(64), 0, out, 0);
     HF_CHECK(r.count("launch_refused") == 1, "an empty grid must be refused");
     hf::emu::free(out);
+  }
+
+  HF_SECTION("HF_DYNAMIC_LDS: a launch with less than the declared dynamic LDS is refused");
+  {
+    float* x = dev<float>(64);
+    float* y = dev<float>(64);
+    for (int i = 0; i < 64; ++i) x[i] = float(i);
+    hf::AxpyParams p{reinterpret_cast<uint64_t>(x), reinterpret_cast<uint64_t>(y), 0.0f, 64};
+    hf::emu::Report r = hf::emu::launch_by_name("hf_test_lds_reverse", dim3(1), dim3(64), 255, &p, sizeof p);
+    HF_CHECK(r.count("launch_refused") == 1 && r.faults[0].message.find("declares 256") != std::string::npos,
+             "%s", r.faults.empty() ? "no fault" : r.faults[0].message.c_str());
+    HF_CHECK(y[0] == 0.0f, "a refused launch must not run");
+    r = hf::emu::launch_by_name("hf_test_lds_reverse", dim3(1), dim3(64), 256, &p, sizeof p);
+    HF_CHECK(r.ok(), "%s", r.faults.empty() ? "" : r.faults[0].message.c_str());
+    int bad = 0;
+    for (int i = 0; i < 64; ++i) bad += y[i] != float(63 - i);
+    HF_CHECK(bad == 0, "%d wrong elements with the declared LDS", bad);
+    hf::emu::free(x);
+    hf::emu::free(y);
   }
   return hf::test::summary();
 }

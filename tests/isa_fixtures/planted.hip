@@ -26,3 +26,22 @@ extern "C" __global__ __launch_bounds__(64) void hf_fixture_no_mfma(const fixtur
 HF_EXPORT(hf_fixture_no_mfma, fixture::Params)
 HF_ISA_EXPECT(hf_fixture_no_mfma, gfx942, "v_mfma_f32_16x16x16_bf16")
 HF_ISA_EXPECT(hf_fixture_no_mfma, gfx950, "v_mfma_f32_16x16x32_bf16")
+
+// Uses dynamic LDS without declaring it (HF_DYNAMIC_LDS): the metadata shows no LDS at all.
+extern "C" __global__ __launch_bounds__(64) void hf_fixture_undeclared_lds(const fixture::Params p) {
+  HIP_DYNAMIC_SHARED(float, lds)
+  lds[threadIdx.x] = float(p.n + threadIdx.x);
+  __syncthreads();
+  reinterpret_cast<float*>(p.out)[threadIdx.x] = lds[(threadIdx.x + p.pick) & 63];
+}
+HF_EXPORT(hf_fixture_undeclared_lds, fixture::Params)
+
+// Declares more dynamic LDS than gfx942's 64 KiB holds (96 KiB fits gfx950's 160 KiB: it fails on gfx942 only).
+extern "C" __global__ __launch_bounds__(64) void hf_fixture_lds_too_big(const fixture::Params p) {
+  HIP_DYNAMIC_SHARED(float, lds)
+  lds[threadIdx.x] = float(p.n + threadIdx.x);
+  __syncthreads();
+  reinterpret_cast<float*>(p.out)[threadIdx.x] = lds[(threadIdx.x + p.pick) & 63];
+}
+HF_EXPORT(hf_fixture_lds_too_big, fixture::Params)
+HF_DYNAMIC_LDS(hf_fixture_lds_too_big, 96 * 1024)

@@ -14,6 +14,10 @@
 //     (emulator: a launchable entry; GPU: nothing but checks). build.rs scans for it to make the Rust kernel table.
 //   - HF_ISA_EXPECT(name, arch, "mnemonic"): the MFMA/WMMA instruction the ISA gate must find in `name` for `arch`
 //     (expands to nothing; build.rs scans it).
+//   - HF_DYNAMIC_LDS(name, bytes): the dynamic LDS (HIP_DYNAMIC_SHARED) kernel `name` needs per block, a constant
+//     expression that may depend on the arch macros. Code-object metadata records only static LDS, so this is how
+//     the ISA gate, the occupancy model and the HIP launch learn it (GPU: a constant `hf_dynamic_lds__name` in the
+//     code object); the emulator refuses a launch that gives less. Every kernel with HIP_DYNAMIC_SHARED declares it.
 #pragma once
 
 #include <stddef.h>

@@ -133,6 +133,13 @@ static __device__ __forceinline__ T atomicCAS(T* p, T expected, T desired) {
 
 // HF_EXPORT on the GPU emits nothing; it checks what the ABI promises (docs/kernel-abi.md §1): one params struct,
 // passed by value, plain data — the Rust side copies its bytes into the kernel argument segment.
+// HF_DYNAMIC_LDS on the GPU: a 4-byte constant in the code object's .rodata under a fixed symbol name, read by
+// hipforge::isa (ELF symbol table) without running anything.
+#define HF_DYNAMIC_LDS(name, bytes)                                                                             \
+  static_assert((bytes) > 0 && (bytes) <= 160 * 1024, #name ": dynamic LDS must be 1 .. 160 KiB");              \
+  extern "C" __device__ __attribute__((used, visibility("default"))) const unsigned int hf_dynamic_lds__##name = \
+      (bytes);
+
 #define HF_EXPORT(name, Params)                                                                                  \
   static_assert(__is_trivially_copyable(Params), #Params " must be plain data (trivially copyable)");            \
   static_assert(__is_same(decltype(&name), void (*)(Params)), #name " must take exactly one " #Params " by value");

@@ -58,7 +58,7 @@ fn table(reports: &[KernelReport]) -> String {
     }
     let _ = writeln!(
         o,
-        "occupancy is modeled from registers and static LDS (waves per SIMD), not measured\n"
+        "occupancy is modeled from registers and LDS (waves per SIMD), not measured; lds = static + declared dynamic\n"
     );
     let width = reports.iter().map(|r| r.kernel.len()).max().unwrap_or(6).max(6);
     let _ = writeln!(
@@ -91,7 +91,7 @@ fn table(reports: &[KernelReport]) -> String {
             res.agprs,
             res.vgpr_total,
             res.sgprs,
-            res.lds_bytes,
+            res.lds_total(),
             res.scratch_bytes,
             occ,
             opt(r.instructions),

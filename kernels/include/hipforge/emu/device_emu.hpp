@@ -50,6 +50,7 @@ void yield();
 // store; atomics are checked for bounds only (they never race).
 void check_access(const volatile void* p, size_t bytes, bool is_write, bool is_atomic);
 bool register_kernel(const char* name, size_t params_size, void (*trampoline)(const void* params));
+bool declare_dynamic_lds(const char* name, size_t bytes);
 }  // namespace hf::emu::detail
 
 #define threadIdx (::hf::emu::detail::thread_idx())
@@ -62,6 +63,11 @@ bool register_kernel(const char* name, size_t params_size, void (*trampoline)(co
 #define HF_EXPORT(name, Params)                                                                               \
   [[maybe_unused]] static const bool hf_emu_registered_##name = ::hf::emu::detail::register_kernel(           \
       #name, sizeof(Params), [](const void* params) { name(*static_cast<const Params*>(params)); });
+
+// Records the kernel's dynamic LDS (device.hpp): a launch of `name` with less is refused.
+#define HF_DYNAMIC_LDS(name, bytes)                                                                           \
+  [[maybe_unused]] static const bool hf_emu_dynamic_lds_##name =                                              \
+      ::hf::emu::detail::declare_dynamic_lds(#name, (bytes));
 
 // ---- synchronization and scheduling builtins --------------------------------------------------------------------
 inline void __syncthreads() { ::hf::emu::detail::barrier(); }
