@@ -38,5 +38,12 @@ fn main() -> hipforge::Result<()> {
         &ErrorModel::attention(DType::BF16, DType::BF16),
     )?;
     println!("{} on {}: {report}", plan.kernel(), dev.name());
+    if !report.passed() {
+        return Err(hipforge::Error::invalid(
+            "attention output",
+            "within the verify bound",
+            report,
+        ));
+    }
     Ok(())
 }
