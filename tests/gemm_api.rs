@@ -1,8 +1,8 @@
 //! Bad GEMM specs and runs return typed errors, one test per error (no launch happens for any of them).
 
-mod gemm_common;
+mod common;
 
-use gemm_common::emulator;
+use common::emulator;
 use hipforge::gemm::{validate_for_arch, Backend, GemmOperands, GemmPlan, GemmSpec, PlanOptions, Scaling, Tile};
 use hipforge::runtime::Arch;
 use hipforge::{bf16, DType, Error};
@@ -64,7 +64,7 @@ fn archs_without_mfma_kernels_are_unsupported() {
 
 #[test]
 fn spec_errors_come_through_the_plan() {
-    let Some(dev) = emulator(Arch::Gfx950, "spec_errors_come_through_the_plan") else {
+    let Some(dev) = emulator(Arch::Gfx950) else {
         return;
     };
     let mut spec = bf16_spec();
@@ -78,7 +78,7 @@ fn spec_errors_come_through_the_plan() {
 
 #[test]
 fn block_scaling_on_the_large_tile_is_unsupported() {
-    let Some(dev) = emulator(Arch::Gfx950, "block_scaling_on_the_large_tile_is_unsupported") else {
+    let Some(dev) = emulator(Arch::Gfx950) else {
         return;
     };
     let spec = GemmSpec::new(300, 300, 256, DType::F8E4M3, DType::F8E4M3, DType::F32).scaling(Scaling::Block);
@@ -97,7 +97,7 @@ fn block_scaling_on_the_large_tile_is_unsupported() {
 
 #[test]
 fn too_many_batches_are_unsupported() {
-    let Some(dev) = emulator(Arch::Gfx942, "too_many_batches_are_unsupported") else {
+    let Some(dev) = emulator(Arch::Gfx942) else {
         return;
     };
     let spec = GemmSpec::new(1, 1, 1, DType::BF16, DType::BF16, DType::F32).batched(70_000);
@@ -110,7 +110,7 @@ fn too_many_batches_are_unsupported() {
 
 #[test]
 fn views_over_two_gib_are_unsupported() {
-    let Some(dev) = emulator(Arch::Gfx942, "views_over_two_gib_are_unsupported") else {
+    let Some(dev) = emulator(Arch::Gfx942) else {
         return;
     };
     let spec = GemmSpec::new(40_000, 8, 40_000, DType::BF16, DType::BF16, DType::F32);
@@ -123,7 +123,7 @@ fn views_over_two_gib_are_unsupported() {
 
 #[test]
 fn hipblaslt_backend_refuses_the_emulator() {
-    let Some(dev) = emulator(Arch::Gfx950, "hipblaslt_backend_refuses_the_emulator") else {
+    let Some(dev) = emulator(Arch::Gfx950) else {
         return;
     };
     let opts = PlanOptions {
@@ -139,7 +139,7 @@ fn hipblaslt_backend_refuses_the_emulator() {
 
 #[test]
 fn wrong_element_type_is_an_invalid_argument() {
-    let Some(dev) = emulator(Arch::Gfx950, "wrong_element_type_is_an_invalid_argument") else {
+    let Some(dev) = emulator(Arch::Gfx950) else {
         return;
     };
     let spec = bf16_spec();
@@ -158,7 +158,7 @@ fn wrong_element_type_is_an_invalid_argument() {
 
 #[test]
 fn short_buffer_is_a_length_mismatch() {
-    let Some(dev) = emulator(Arch::Gfx950, "short_buffer_is_a_length_mismatch") else {
+    let Some(dev) = emulator(Arch::Gfx950) else {
         return;
     };
     let spec = bf16_spec();
@@ -181,7 +181,7 @@ fn short_buffer_is_a_length_mismatch() {
 
 #[test]
 fn missing_c_scales_or_bias_are_invalid_arguments() {
-    let Some(dev) = emulator(Arch::Gfx950, "missing_c_scales_or_bias_are_invalid_arguments") else {
+    let Some(dev) = emulator(Arch::Gfx950) else {
         return;
     };
     let a = dev.upload(&vec![bf16::ZERO; 64]).unwrap();
@@ -205,10 +205,7 @@ fn missing_c_scales_or_bias_are_invalid_arguments() {
 
 #[test]
 fn buffers_of_another_device_are_a_device_mismatch() {
-    let (Some(d942), Some(d950)) = (
-        emulator(Arch::Gfx942, "buffers_of_another_device_are_a_device_mismatch"),
-        emulator(Arch::Gfx950, "buffers_of_another_device_are_a_device_mismatch"),
-    ) else {
+    let (Some(d942), Some(d950)) = (emulator(Arch::Gfx942), emulator(Arch::Gfx950)) else {
         return;
     };
     let spec = bf16_spec();

@@ -16,9 +16,10 @@
 //! 796 and 53. Each covering test took about 10 s (6–7 s of it planning the 806,400 candidates), and about 40 s
 //! while other builds loaded the machine; the whole file about 13 s.
 
-mod gemm_common;
+mod common;
 
-use gemm_common::{c_dtype_for, emulator, run_case, Rng};
+use common::gemm::{c_dtype_for, run_case};
+use common::{emulator, Rng};
 use hipforge::gemm::{Activation, GemmPlan, GemmSpec, Layout, PlanOptions, Scaling, Tile};
 use hipforge::runtime::{Arch, Device};
 use hipforge::DType;
@@ -394,8 +395,8 @@ fn check(dev: &Device, spec: &GemmSpec, opts: PlanOptions, seed: u64, failures: 
     plan
 }
 
-fn covering_array(arch: Arch, test: &str) {
-    let Some(dev) = emulator(arch.clone(), test) else {
+fn covering_array(arch: Arch) {
+    let Some(dev) = emulator(arch.clone()) else {
         return;
     };
     let space = Space::new(arch);
@@ -469,12 +470,12 @@ fn covering_array(arch: Arch, test: &str) {
 
 #[test]
 fn covering_array_gfx942() {
-    covering_array(Arch::Gfx942, "covering_array_gfx942");
+    covering_array(Arch::Gfx942);
 }
 
 #[test]
 fn covering_array_gfx950() {
-    covering_array(Arch::Gfx950, "covering_array_gfx950");
+    covering_array(Arch::Gfx950);
 }
 
 #[test]
@@ -555,8 +556,8 @@ fn build(
 }
 
 /// The ragged shapes of the issue on both tiles, with split-K and batches, for one 16-bit and one 8-bit family.
-fn ragged(arch: Arch, test: &str) {
-    let Some(dev) = emulator(arch.clone(), test) else {
+fn ragged(arch: Arch) {
+    let Some(dev) = emulator(arch.clone()) else {
         return;
     };
     let e4 = arch.fp8_e4m3();
@@ -642,18 +643,18 @@ fn ragged(arch: Arch, test: &str) {
 
 #[test]
 fn ragged_gfx942() {
-    ragged(Arch::Gfx942, "ragged_gfx942");
+    ragged(Arch::Gfx942);
 }
 
 #[test]
 fn ragged_gfx950() {
-    ragged(Arch::Gfx950, "ragged_gfx950");
+    ragged(Arch::Gfx950);
 }
 
 /// Random configurations on random shapes from a fixed seed: every factor drawn independently, redrawn until the
 /// library plans it (tile and split-K left to the plan's own choice half of the time).
-fn randomized(arch: Arch, test: &str, count: usize) {
-    let Some(dev) = emulator(arch.clone(), test) else {
+fn randomized(arch: Arch, count: usize) {
+    let Some(dev) = emulator(arch.clone()) else {
         return;
     };
     let space = Space::new(arch.clone());
@@ -688,10 +689,10 @@ fn randomized(arch: Arch, test: &str, count: usize) {
 
 #[test]
 fn randomized_gfx942() {
-    randomized(Arch::Gfx942, "randomized_gfx942", 12);
+    randomized(Arch::Gfx942, 12);
 }
 
 #[test]
 fn randomized_gfx950() {
-    randomized(Arch::Gfx950, "randomized_gfx950", 12);
+    randomized(Arch::Gfx950, 12);
 }

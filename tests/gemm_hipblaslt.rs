@@ -9,10 +9,12 @@
 //! Shapes and layouts are worked out by hand from the transposition identity in src/gemm/hipblaslt.rs: a row-major
 //! D (m×n) is hipBLASLt's column-major n×m, computed as Bᵀ·Aᵀ with the operands swapped.
 
+mod common;
+
 use hipforge::gemm::hipblaslt::{HipBlasLtGemm, Translated};
 use hipforge::gemm::{Activation, Backend, GemmOperands, GemmPlan, GemmSpec, Layout, Operand, PlanOptions, Scaling};
 use hipforge::runtime::hipblaslt::HipBlasLtLibrary;
-use hipforge::runtime::{Arch, Device};
+use hipforge::runtime::Arch;
 use hipforge::{DType, Error};
 
 const F32: i32 = 0;
@@ -388,14 +390,9 @@ fn invalid_specs_keep_their_own_errors_and_empty_problems_translate() {
 
 #[test]
 fn without_hipblaslt_the_backend_is_a_typed_error_and_nothing_else_breaks() {
-    if !hipforge::kernels::EMULATOR_ARCHS.contains(&"gfx950") {
-        eprintln!(
-            "skipping: emulator not built (EMULATOR_ARCHS = {:?})",
-            hipforge::kernels::EMULATOR_ARCHS
-        );
+    let Some(dev) = common::emulator(Arch::Gfx950) else {
         return;
-    }
-    let dev = Device::emulator(Arch::Gfx950).unwrap();
+    };
     match (HipBlasLtLibrary::global(), HipBlasLtGemm::new(&dev)) {
         (Err(_), Err(Error::LibraryNotFound { library, tried })) => {
             assert_eq!(library, "hipBLASLt");
@@ -539,13 +536,7 @@ mod fake {
 
 /// Deterministic values in [-1, 1) (exact in bf16 after rounding, which the reference then sees as the input).
 fn values(n: usize, seed: u64) -> Vec<f32> {
-    let mut s = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-    (0..n)
-        .map(|_| {
-            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            ((s >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
-        })
-        .collect()
+    common::Rng(seed).f32s(n, -1.0, 1.0)
 }
 
 fn bf16s(n: usize, seed: u64) -> Vec<hipforge::bf16> {
@@ -567,7 +558,28 @@ fn on_big_stack(f: impl FnOnce() + Send + 'static) {
 
 use hipforge::gemm::hipblaslt::GemmBuffers;
 use hipforge::reference::{gemm as reference_gemm, GemmInputs};
+use hipforge::runtime::{DeviceBuffer, DeviceRepr};
 use hipforge::verify::{verify, ErrorModel};
+use hipforge::Element;
+
+/// Asserts that D, as the fake computed it, matches the CPU reference for `spec` and `inputs` (`what` names the case).
+fn assert_matches_reference<D, A, B, C, S>(
+    spec: &GemmSpec,
+    d: &DeviceBuffer<D>,
+    inputs: &GemmInputs<'_, A, B, C, S>,
+    what: &str,
+) where
+    D: Element + DeviceRepr,
+    A: Element,
+    B: Element,
+    C: Element,
+    S: Element,
+{
+    let got = spec.gather_d(&d.download().unwrap()).unwrap();
+    let expected = reference_gemm(spec, inputs).unwrap();
+    let report = verify(&got, &expected, &ErrorModel::gemm(spec.d.dtype, spec.is_int8())).unwrap();
+    assert!(report.passed(), "{what}: {report}");
+}
 
 #[test]
 fn runs_a_row_major_batched_gemm_with_c_bias_and_gelu_through_hipblaslt() {
@@ -621,10 +633,8 @@ fn runs_a_row_major_batched_gemm_with_c_bias_and_gelu_through_hipblaslt() {
         );
         assert_eq!(f.int("fake_lt_last_epilogue"), 36);
 
-        let got = spec.gather_d(&dd.download().unwrap()).unwrap();
-        let expected = reference_gemm(&spec, &GemmInputs::new(&a, &b).with_c(&c).with_bias(&bias)).unwrap();
-        let report = verify(&got, &expected, &ErrorModel::gemm(DType::F32, false)).unwrap();
-        assert!(report.passed(), "{report:?}");
+        let inputs = GemmInputs::new(&a, &b).with_c(&c).with_bias(&bias);
+        assert_matches_reference(&spec, &dd, &inputs, "row-major batched");
     });
 }
 
@@ -683,11 +693,8 @@ fn runs_column_major_output_and_row_col_scales_in_both_orientations() {
             assert_eq!(f.ptr_at("fake_lt_last_scale_ptr", 0), to_a.device_ptr(), "{what}");
             assert_eq!(f.ptr_at("fake_lt_last_scale_ptr", 1), to_b.device_ptr(), "{what}");
 
-            let got = spec.gather_d(&dd.download().unwrap()).unwrap();
             let inputs = GemmInputs::new(&a, &b).with_scales(&sa[..], &sb[..]);
-            let expected = reference_gemm(&spec, &inputs).unwrap();
-            let report = verify(&got, &expected, &ErrorModel::gemm(DType::BF16, false)).unwrap();
-            assert!(report.passed(), "{what}: {report:?}");
+            assert_matches_reference(&spec, &dd, &inputs, &what);
         }
     });
 }
@@ -899,10 +906,8 @@ fn gemm_plan_runs_the_hipblaslt_backend_on_the_library_it_is_given() {
             (0.5, -1.25)
         );
 
-        let got = spec.gather_d(&dd.download().unwrap()).unwrap();
-        let expected = reference_gemm(&spec, &GemmInputs::new(&a, &b).with_c(&c).with_bias(&bias)).unwrap();
-        let report = verify(&got, &expected, &ErrorModel::gemm(DType::BF16, false)).unwrap();
-        assert!(report.passed(), "{report}");
+        let inputs = GemmInputs::new(&a, &b).with_c(&c).with_bias(&bias);
+        assert_matches_reference(&spec, &dd, &inputs, "GemmPlan on hipBLASLt");
 
         // A wrong buffer is the plan's typed error, and hipBLASLt never sees the call.
         let mut wrong = f.dev.alloc_zeroed::<f32>(spec.d_len()).unwrap();

@@ -3,6 +3,9 @@
 
 use hipforge::quant::{self, reference, Granularity, QuantInput, QuantOutput, QuantSpec};
 use hipforge::runtime::{Arch, Device};
+
+mod common;
+use common::emulator;
 use hipforge::{bf16, Error, F8E4M3Fnuz, F8E5M2Fnuz, F8E4M3, F8E5M2};
 
 /// Deterministic test data with a spread of magnitudes (xorshift; no rand dependency).
@@ -153,20 +156,6 @@ fn reference_rejects_bad_shapes_with_typed_errors() {
 
 // ---- emulator -----------------------------------------------------------------------------------------------------
 
-/// The emulator device for `arch`, or `None` after printing why (a failure under HIPFORGE_REQUIRE_EMULATOR=1).
-fn emulator(arch: Arch, test: &str) -> Option<Device> {
-    match Device::emulator(arch.clone()) {
-        Ok(d) => Some(d),
-        Err(e) => {
-            if std::env::var("HIPFORGE_REQUIRE_EMULATOR").is_ok_and(|v| v == "1") {
-                panic!("{test}: HIPFORGE_REQUIRE_EMULATOR=1 but the {arch} emulator is unavailable: {e}");
-            }
-            eprintln!("{test}: SKIPPED on {arch}: {e}");
-            None
-        }
-    }
-}
-
 fn check_against_reference<I: QuantInput + Copy, O: QuantOutput>(dev: &Device, x: &[I], spec: &QuantSpec) {
     let (want_q, want_s) = reference::quantize::<I, O>(x, spec).unwrap();
     let xd = dev.upload(x).unwrap();
@@ -243,7 +232,7 @@ fn run_all<O: QuantOutput>(dev: &Device) {
 
 #[test]
 fn emulator_matches_reference_gfx942() {
-    let Some(dev) = emulator(Arch::Gfx942, "emulator_matches_reference_gfx942") else {
+    let Some(dev) = emulator(Arch::Gfx942) else {
         return;
     };
     run_all::<F8E4M3Fnuz>(&dev);
@@ -252,7 +241,7 @@ fn emulator_matches_reference_gfx942() {
 
 #[test]
 fn emulator_matches_reference_gfx950() {
-    let Some(dev) = emulator(Arch::Gfx950, "emulator_matches_reference_gfx950") else {
+    let Some(dev) = emulator(Arch::Gfx950) else {
         return;
     };
     run_all::<F8E4M3>(&dev);
@@ -262,7 +251,7 @@ fn emulator_matches_reference_gfx950() {
 #[test]
 fn emulator_non_finite_inputs_match_reference() {
     for arch in [Arch::Gfx942, Arch::Gfx950] {
-        let Some(dev) = emulator(arch.clone(), "emulator_non_finite_inputs_match_reference") else {
+        let Some(dev) = emulator(arch.clone()) else {
             continue;
         };
         let mut x = data(3 * 260, 99);
@@ -284,7 +273,7 @@ fn emulator_non_finite_inputs_match_reference() {
 
 #[test]
 fn api_rejects_wrong_flavour_short_buffers_and_bad_shapes() {
-    let Some(dev) = emulator(Arch::Gfx942, "api_rejects_wrong_flavour_short_buffers_and_bad_shapes") else {
+    let Some(dev) = emulator(Arch::Gfx942) else {
         return;
     };
     let x = dev.upload(&[1.0f32; 12]).unwrap();
@@ -319,7 +308,7 @@ fn api_rejects_wrong_flavour_short_buffers_and_bad_shapes() {
         quant::quantize(&x, &QuantSpec::new(3, 0, Granularity::Row), &mut q, &mut s),
         Err(Error::InvalidArgument { .. })
     ));
-    if let Some(other) = emulator(Arch::Gfx942, "api_rejects_wrong_flavour_short_buffers_and_bad_shapes") {
+    if let Some(other) = emulator(Arch::Gfx942) {
         let mut foreign = other.alloc_zeroed::<f32>(3).unwrap();
         assert!(matches!(
             quant::quantize(&x, &spec, &mut q, &mut foreign),

@@ -1,6 +1,35 @@
 //! Helpers shared by the integration tests (`mod common;` in each test file that needs them).
+#![allow(dead_code)] // each test crate uses a part
+
+pub mod gemm;
 
 use hipforge::runtime::{Arch, Device};
+
+/// splitmix64: a small seedable generator for test data (no dependency, same sequence everywhere).
+pub struct Rng(pub u64);
+
+impl Rng {
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    /// Uniform in [lo, hi).
+    pub fn uniform(&mut self, lo: f64, hi: f64) -> f64 {
+        lo + (hi - lo) * ((self.next_u64() >> 11) as f64 / (1u64 << 53) as f64)
+    }
+    /// Uniform integer in [0, n).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n as u64) as usize
+    }
+    /// `n` values uniform in [lo, hi), as f32.
+    pub fn f32s(&mut self, n: usize, lo: f64, hi: f64) -> Vec<f32> {
+        (0..n).map(|_| self.uniform(lo, hi) as f32).collect()
+    }
+}
 
 /// The emulator device for `arch`, or `None` (with a printed reason) when the emulator was not built; with
 /// `HIPFORGE_REQUIRE_EMULATOR=1` (CI) a missing emulator fails instead.

@@ -1,47 +1,12 @@
-//! Shared helpers of the GEMM tests: a small PRNG, input generation, and one function that runs a spec on a device
-//! and verifies it against the CPU reference.
-#![allow(dead_code)]
+//! The GEMM tests' harness: input generation and one function that runs a spec on a device and verifies it against
+//! the CPU reference.
 
+use super::Rng;
 use hipforge::gemm::{GemmOperands, GemmPlan, GemmSpec, PlanOptions, Scaling};
 use hipforge::reference::{gemm as reference_gemm, GemmInputs};
-use hipforge::runtime::{Arch, Device, DeviceRepr};
+use hipforge::runtime::{Device, DeviceRepr};
 use hipforge::verify::{verify, ErrorModel, VerifyReport};
 use hipforge::{bf16, f16, DType, Element, F8E4M3Fnuz, F8E5M2Fnuz, E8M0, F8E4M3, F8E5M2};
-
-/// splitmix64: small, seedable, good enough for test data.
-pub struct Rng(pub u64);
-
-impl Rng {
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-    /// Uniform in [lo, hi).
-    pub fn uniform(&mut self, lo: f64, hi: f64) -> f64 {
-        lo + (hi - lo) * ((self.next_u64() >> 11) as f64 / (1u64 << 53) as f64)
-    }
-    /// Uniform integer in [0, n).
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n as u64) as usize
-    }
-}
-
-/// The emulator for `arch`, or `None` after printing why (a failure under HIPFORGE_REQUIRE_EMULATOR=1).
-pub fn emulator(arch: Arch, test: &str) -> Option<Device> {
-    match Device::emulator(arch.clone()) {
-        Ok(d) => Some(d),
-        Err(e) => {
-            if std::env::var("HIPFORGE_REQUIRE_EMULATOR").is_ok_and(|v| v == "1") {
-                panic!("{test}: HIPFORGE_REQUIRE_EMULATOR=1 but the {arch} emulator is unavailable: {e}");
-            }
-            eprintln!("{test}: SKIPPED on {arch}: {e}");
-            None
-        }
-    }
-}
 
 /// `len` random elements: integers in [-int_max, int_max] for i8/i32, else uniform in [-2, 2) rounded to `T`.
 fn data<T: Element>(rng: &mut Rng, len: usize, int_max: usize) -> Vec<T> {
