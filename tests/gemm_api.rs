@@ -4,6 +4,7 @@ mod common;
 
 use common::emulator;
 use hipforge::gemm::{validate_for_arch, Backend, GemmOperands, GemmPlan, GemmSpec, PlanOptions, Scaling, Tile};
+use hipforge::runtime::hipblaslt::HipBlasLtLibrary;
 use hipforge::runtime::Arch;
 use hipforge::{bf16, DType, Error};
 
@@ -133,6 +134,27 @@ fn hipblaslt_backend_refuses_the_emulator() {
     let err = GemmPlan::with_options(&dev, &bf16_spec(), opts).unwrap_err();
     assert!(
         matches!(&err, Error::Unsupported { what } if what.contains("hipBLASLt")),
+        "{err}"
+    );
+    // With a library of the caller's (here one that is not hipBLASLt at all): the spec is checked first, then the
+    // device; the library is never asked for a symbol.
+    let lib = HipBlasLtLibrary::load_from("libc.so.6").unwrap();
+    let err = GemmPlan::with_library(&dev, &bf16_spec(), lib.clone()).unwrap_err();
+    assert!(
+        matches!(&err, Error::Unsupported { what } if what.contains("needs a HIP device")),
+        "{err}"
+    );
+    let erf = bf16_spec().activation(hipforge::gemm::Activation::GeluErf);
+    let err = GemmPlan::with_library(&dev, &erf, lib.clone()).unwrap_err();
+    assert!(
+        matches!(&err, Error::Unsupported { what } if what.contains("unsupported by hipBLASLt")),
+        "{err}"
+    );
+    let mut bad = bf16_spec();
+    bad.k = 0;
+    let err = GemmPlan::with_library(&dev, &bad, lib).unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidArgument { what, .. } if what == "k"),
         "{err}"
     );
 }
