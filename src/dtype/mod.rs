@@ -220,7 +220,7 @@ pub(crate) mod sealed {
 
 /// An element type hipforge can move to a device and compute with: the element of a device buffer.
 ///
-/// Implemented for [`F8E4M3`], [`F8E5M2`], [`F8E4M3Fnuz`], [`F8E5M2Fnuz`], [`E8M0`], [`bf16`], [`f16`], `f32`,
+/// Implemented for [`F8E4M3`], [`F8E5M2`], [`F8E4M3Fnuz`], [`F8E5M2Fnuz`], [`E8M0`], [`bf16`], [`f16`](struct@f16), `f32`,
 /// `i8`, `i32` — exactly the types [`DType`] names; the trait is sealed. Every implementor is plain bytes in the
 /// device's layout: `size_of::<Self>() == Self::DTYPE.size_bytes()`, no padding, and every bit pattern is a valid
 /// value. That is what makes [`slice_as_bytes`](Self::slice_as_bytes) and
