@@ -651,6 +651,81 @@ fn ragged_gfx950() {
     ragged(Arch::Gfx950);
 }
 
+/// The direct-to-LDS path (gfx950): a K step goes global -> LDS by `buffer_load_dwordx4 ... lds` when its operand
+/// is K-contiguous with 16-byte aligned rows (row bytes a multiple of 16) and the step lies wholly inside K
+/// (kernels/include/hipforge/tile.hpp `direct_ok`). Every case below has such steps on both operands (TN, K·bytes
+/// a multiple of 16) and also rows past M or N (buffer clamping) — except where noted, a K tail on the register
+/// path, split-K and batches. On gfx942 the same cases take the register path (CDNA3 has no 16-byte LDS DMA).
+/// The ragged cases above mostly have unaligned rows (K·bytes not a multiple of 16) and so take the register path;
+/// covering-array and randomized cases take it when their A (or B) happens to qualify.
+fn direct_lds(arch: Arch) {
+    let Some(dev) = emulator(arch.clone()) else {
+        return;
+    };
+    let e4 = arch.fp8_e4m3();
+    let mut failures = Vec::new();
+    #[allow(clippy::type_complexity)]
+    let cases: [((usize, usize, usize), usize, (DType, DType), DType, Tile, u32); 5] = [
+        // 256x256 tile, 4 whole bf16 steps, M and N ragged.
+        (
+            (255, 129, 256),
+            1,
+            (DType::BF16, DType::BF16),
+            DType::F32,
+            Tile::Large,
+            1,
+        ),
+        // 256x256 tile, FP8: 2 whole steps + a tail of 16 (272-byte rows are 16-byte aligned), split-K 2.
+        ((130, 200, 272), 1, (e4, e4), DType::BF16, Tile::Large, 2),
+        // 64x128 tile, i8: 3 whole steps, batch 2.
+        ((70, 50, 384), 2, (DType::I8, DType::I8), DType::I32, Tile::Small, 1),
+        // 64x128 tile, f16: 1 whole step + a tail of 8.
+        ((33, 140, 72), 1, (DType::F16, DType::F16), DType::F16, Tile::Small, 1),
+        // 64x128 tile, FP8 with e5m2 B, 2 whole steps split over 2 splits, several M and N tiles.
+        ((100, 300, 256), 1, (e4, arch.fp8_e5m2()), DType::F32, Tile::Small, 2),
+    ];
+    for (i, (shape, batch, pair, d, tile, splits)) in cases.into_iter().enumerate() {
+        let spec = build(
+            shape,
+            batch,
+            pair,
+            d,
+            LAYOUTS[0],
+            Scaling::None,
+            Activation::None,
+            i % 2 == 0,
+            if i % 2 == 0 { 0.0 } else { -0.5 },
+        );
+        let opts = PlanOptions {
+            tile: Some(tile),
+            splits: Some(splits),
+            ..Default::default()
+        };
+        let plan = check(&dev, &spec, opts, 300 + i as u64, &mut failures);
+        assert_eq!(
+            (plan.tile(), plan.splits()),
+            (tile, splits),
+            "case {i}: the plan must run the tile and split count the case is about"
+        );
+    }
+    assert!(
+        failures.is_empty(),
+        "{} cases failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn direct_lds_gfx942() {
+    direct_lds(Arch::Gfx942);
+}
+
+#[test]
+fn direct_lds_gfx950() {
+    direct_lds(Arch::Gfx950);
+}
+
 /// Random configurations on random shapes from a fixed seed: every factor drawn independently, redrawn until the
 /// library plans it (tile and split-K left to the plan's own choice half of the time).
 fn randomized(arch: Arch, count: usize) {

@@ -32,6 +32,14 @@ enum class State : uint8_t { Runnable, AtBarrier, AtCollective, Finished };
 
 struct Block;
 
+// One LDS write of a buffer->LDS load (LDS DMA) that was issued but has not landed yet (lds_dma.cpp).
+struct PendingLdsWrite {
+  char* dst;
+  uint64_t seq;  // the lane's vector-memory op count when it was issued (1-based)
+  unsigned size;
+  unsigned char data[16];
+};
+
 // One thread of the block: a fiber.
 struct Lane {
   detail::Coord3 tid;
@@ -43,6 +51,10 @@ struct Lane {
   char* stack_top;
   detail::CollectiveArrival* arrival;
   Block* block;
+  // Vector-memory ops (buffer loads/stores, LDS DMA) this lane issued, and its LDS DMA writes still in flight: they
+  // land when an s_waitcnt lets vmcnt drop past them, at a release fence, or when the lane ends (lds_dma.cpp).
+  uint64_t vmem_issued;
+  std::vector<PendingLdsWrite> lds_dma;
 };
 
 struct Wave {

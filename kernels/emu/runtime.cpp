@@ -72,6 +72,8 @@ void fiber_main(void* arg) {
   Lane* lane = static_cast<Lane*>(arg);
   Block* b = lane->block;
   b->body(b->ctx);
+  // A wave's LDS DMA writes land even if it never waited for them (the hardware finishes them after s_endpgm).
+  detail::lds_dma_drain();
   lane->state = State::Finished;
   hf_emu_ctx_switch(&lane->sp, b->sched_sp);
   __builtin_unreachable();
@@ -181,6 +183,8 @@ void run_block(Worker& w, Block& b) {
     l.state = State::Runnable;
     l.arrival = nullptr;
     l.block = &b;
+    l.vmem_issued = 0;
+    l.lds_dma.clear();
     l.sp = fiber_init(l.stack_top, fiber_main, &l);
   }
   for (int v = 0; v < b.nwaves; ++v) b.waves[v] = Wave{std::min(kWaveSize, n - v * kWaveSize), 0, 0};

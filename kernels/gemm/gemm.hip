@@ -12,6 +12,7 @@
 #include "hipforge/grid.hpp"
 #include "hipforge/memory.hpp"
 #include "hipforge/mfma.hpp"
+#include "hipforge/sched.hpp"
 #include "hipforge/tile.hpp"
 #include "gemm_params.hpp"
 
@@ -215,24 +216,46 @@ __device__ HF_INLINE void gemm_tiles(const GemmParams& p) {
     auto tile_a = [&](int s) { return st_k128<BM>{smem + s * STAGE_BYTES}; };
     auto tile_b = [&](int s) { return st_k128<BN>{smem + s * STAGE_BYTES + BM * kStepBytes}; };
 
+    // K step s -> LDS stage `buf`. On gfx950, whole K-contiguous steps go straight to LDS (LDS DMA, no registers);
+    // the K tail, transposed layouts and gfx942 go through registers, one chunk at a time. CDNA3's LDS DMA moves at
+    // most 4 bytes per lane, so a K step would take 4x the load instructions of the 16-byte register loads it
+    // replaces (16 instead of 4 per operand and thread on the 256x256 tile); whether saving the ds_writes pays for
+    // that was not measured, so gfx942 keeps the register path. The caller waits (wait_vmem<0>) before the barrier.
+    auto load_step = [&](int s, int buf) {
+        const int k0 = s * PER_STEP;
+        if constexpr (kLdsDma16) {
+            if (ra.direct_ok(ga, k0)) ra.copy_direct(ga, m0, k0, tile_a(buf), tid);
+            else ra.copy(ga, m0, k0, tile_a(buf), tid);
+            if (rb.direct_ok(gb, k0)) rb.copy_direct(gb, n0, k0, tile_b(buf), tid);
+            else rb.copy(gb, n0, k0, tile_b(buf), tid);
+        } else {
+            ra.copy(ga, m0, k0, tile_a(buf), tid);
+            rb.copy(gb, n0, k0, tile_b(buf), tid);
+        }
+    };
+
     if (s_begin < s_end) {
-        ra.load(ga, m0, s_begin * PER_STEP, tid);
-        rb.load(gb, n0, s_begin * PER_STEP, tid);
-        ra.store(tile_a(0), tid);
-        rb.store(tile_b(0), tid);
+        if constexpr (kLdsDma16) {
+            load_step(s_begin, 0);
+        } else {
+            // All chunks in registers first, then LDS (the register-lean `copy` costs gfx942's single-buffered
+            // 256x256 8-bit kernels scratch here).
+            ra.load(ga, m0, s_begin * PER_STEP, tid);
+            rb.load(gb, n0, s_begin * PER_STEP, tid);
+            ra.store(tile_a(0), tid);
+            rb.store(tile_b(0), tid);
+        }
     }
+    if constexpr (kLdsDma16) wait_vmem<0>();
     __syncthreads();
 
     for (int s = s_begin; s < s_end; ++s) {
         const int cur = (s - s_begin) % STAGES;
         const bool more = s + 1 < s_end;
-        if (STAGES == 2 && more) {
-            // Next K step: global -> registers -> the other LDS buffer. The staging registers live only across
-            // this copy (not across the MFMAs), which keeps the 256x256 tile within 256 VGPRs; the other wave on
-            // the SIMD computes meanwhile.
-            ra.copy(ga, m0, (s + 1) * PER_STEP, tile_a(cur ^ 1), tid);
-            rb.copy(gb, n0, (s + 1) * PER_STEP, tile_b(cur ^ 1), tid);
-        }
+        // Next K step into the other LDS buffer while this one feeds the MFMAs. On the register path the staging
+        // registers live only across the copy (not across the MFMAs), which keeps the 256x256 tile within 256
+        // VGPRs; the other wave on the SIMD computes meanwhile.
+        if (STAGES == 2 && more) load_step(s + 1, cur ^ 1);
 
         mma_step<FA, FB, TM, TN, BM, BN, KSCALE>(acc, tile_a(cur), tile_b(cur), wrow, wcol, lane, p, io, m0 + wrow,
                                                  n0 + wcol, s);
@@ -244,6 +267,7 @@ __device__ HF_INLINE void gemm_tiles(const GemmParams& p) {
             ra.store(tile_a(0), tid);
             rb.store(tile_b(0), tid);
         }
+        if constexpr (kLdsDma16) wait_vmem<0>();  // the next step's LDS DMA writes land before the barrier
         __syncthreads();
     }
 
@@ -309,6 +333,8 @@ __device__ HF_INLINE void splitk_reduce(const GemmParams& p) {
 // Symbols: hf_gemm_<A>_<B>_<tile>. FP8 names are arch-neutral: "fp8" is e4m3 and "bf8" e5m2, FNUZ on gfx942 and
 // OCP on gfx950 (the bytes are the arch's own).
 
+// gfx950 kernels must contain the LDS DMA load (`buffer_load_dwordx4 ... lds`, counted by the ISA gate as
+// "buffer_load_dwordx4 lds"): the gate fails if the compiler stops emitting the direct-to-LDS path.
 // Block and MX scaling (per-K-step scales) are compiled into the 64x128 FP8 kernels only: their extra registers
 // do not fit next to the 256x256 tile's 128 accumulators within 256 VGPRs.
 #define HF_GEMM(NAME, FA, FB, BM, BN, WM, WN)                                                           \
@@ -321,64 +347,78 @@ __device__ HF_INLINE void splitk_reduce(const GemmParams& p) {
 HF_GEMM(hf_gemm_bf16_bf16_256x256, bf16, bf16, 256, 256, 2, 4)
 HF_EXPORT(hf_gemm_bf16_bf16_256x256, hf::GemmParams)
 HF_ISA_EXPECT(hf_gemm_bf16_bf16_256x256, gfx950, "v_mfma_f32_16x16x32_bf16")
+HF_ISA_EXPECT(hf_gemm_bf16_bf16_256x256, gfx950, "buffer_load_dwordx4 lds")
 HF_ISA_EXPECT(hf_gemm_bf16_bf16_256x256, gfx942, "v_mfma_f32_16x16x16_bf16")
 HF_GEMM(hf_gemm_bf16_bf16_64x128, bf16, bf16, 64, 128, 1, 4)
 HF_EXPORT(hf_gemm_bf16_bf16_64x128, hf::GemmParams)
 HF_ISA_EXPECT(hf_gemm_bf16_bf16_64x128, gfx950, "v_mfma_f32_16x16x32_bf16")
+HF_ISA_EXPECT(hf_gemm_bf16_bf16_64x128, gfx950, "buffer_load_dwordx4 lds")
 HF_ISA_EXPECT(hf_gemm_bf16_bf16_64x128, gfx942, "v_mfma_f32_16x16x16_bf16")
 
 HF_GEMM(hf_gemm_f16_f16_256x256, f16, f16, 256, 256, 2, 4)
 HF_EXPORT(hf_gemm_f16_f16_256x256, hf::GemmParams)
 HF_ISA_EXPECT(hf_gemm_f16_f16_256x256, gfx950, "v_mfma_f32_16x16x32_f16")
+HF_ISA_EXPECT(hf_gemm_f16_f16_256x256, gfx950, "buffer_load_dwordx4 lds")
 HF_ISA_EXPECT(hf_gemm_f16_f16_256x256, gfx942, "v_mfma_f32_16x16x16_f16")
 HF_GEMM(hf_gemm_f16_f16_64x128, f16, f16, 64, 128, 1, 4)
 HF_EXPORT(hf_gemm_f16_f16_64x128, hf::GemmParams)
 HF_ISA_EXPECT(hf_gemm_f16_f16_64x128, gfx950, "v_mfma_f32_16x16x32_f16")
+HF_ISA_EXPECT(hf_gemm_f16_f16_64x128, gfx950, "buffer_load_dwordx4 lds")
 HF_ISA_EXPECT(hf_gemm_f16_f16_64x128, gfx942, "v_mfma_f32_16x16x16_f16")
 
 HF_GEMM(hf_gemm_i8_i8_256x256, i8, i8, 256, 256, 2, 4)
 HF_EXPORT(hf_gemm_i8_i8_256x256, hf::GemmParams)
 HF_ISA_EXPECT(hf_gemm_i8_i8_256x256, gfx950, "v_mfma_i32_16x16x64_i8")
+HF_ISA_EXPECT(hf_gemm_i8_i8_256x256, gfx950, "buffer_load_dwordx4 lds")
 HF_ISA_EXPECT(hf_gemm_i8_i8_256x256, gfx942, "v_mfma_i32_16x16x32_i8")
 HF_GEMM(hf_gemm_i8_i8_64x128, i8, i8, 64, 128, 1, 4)
 HF_EXPORT(hf_gemm_i8_i8_64x128, hf::GemmParams)
 HF_ISA_EXPECT(hf_gemm_i8_i8_64x128, gfx950, "v_mfma_i32_16x16x64_i8")
+HF_ISA_EXPECT(hf_gemm_i8_i8_64x128, gfx950, "buffer_load_dwordx4 lds")
 HF_ISA_EXPECT(hf_gemm_i8_i8_64x128, gfx942, "v_mfma_i32_16x16x32_i8")
 
 HF_GEMM(hf_gemm_fp8_fp8_256x256, fp8, fp8, 256, 256, 2, 4)
 HF_EXPORT(hf_gemm_fp8_fp8_256x256, hf::GemmParams)
 HF_ISA_EXPECT(hf_gemm_fp8_fp8_256x256, gfx950, "v_mfma_scale_f32_16x16x128_f8f6f4")
+HF_ISA_EXPECT(hf_gemm_fp8_fp8_256x256, gfx950, "buffer_load_dwordx4 lds")
 HF_ISA_EXPECT(hf_gemm_fp8_fp8_256x256, gfx942, "v_mfma_f32_16x16x32_fp8_fp8")
 HF_GEMM(hf_gemm_fp8_fp8_64x128, fp8, fp8, 64, 128, 1, 4)
 HF_EXPORT(hf_gemm_fp8_fp8_64x128, hf::GemmParams)
 HF_ISA_EXPECT(hf_gemm_fp8_fp8_64x128, gfx950, "v_mfma_scale_f32_16x16x128_f8f6f4")
+HF_ISA_EXPECT(hf_gemm_fp8_fp8_64x128, gfx950, "buffer_load_dwordx4 lds")
 HF_ISA_EXPECT(hf_gemm_fp8_fp8_64x128, gfx942, "v_mfma_f32_16x16x32_fp8_fp8")
 
 HF_GEMM(hf_gemm_fp8_bf8_256x256, fp8, bf8, 256, 256, 2, 4)
 HF_EXPORT(hf_gemm_fp8_bf8_256x256, hf::GemmParams)
 HF_ISA_EXPECT(hf_gemm_fp8_bf8_256x256, gfx950, "v_mfma_scale_f32_16x16x128_f8f6f4")
+HF_ISA_EXPECT(hf_gemm_fp8_bf8_256x256, gfx950, "buffer_load_dwordx4 lds")
 HF_ISA_EXPECT(hf_gemm_fp8_bf8_256x256, gfx942, "v_mfma_f32_16x16x32_fp8_bf8")
 HF_GEMM(hf_gemm_fp8_bf8_64x128, fp8, bf8, 64, 128, 1, 4)
 HF_EXPORT(hf_gemm_fp8_bf8_64x128, hf::GemmParams)
 HF_ISA_EXPECT(hf_gemm_fp8_bf8_64x128, gfx950, "v_mfma_scale_f32_16x16x128_f8f6f4")
+HF_ISA_EXPECT(hf_gemm_fp8_bf8_64x128, gfx950, "buffer_load_dwordx4 lds")
 HF_ISA_EXPECT(hf_gemm_fp8_bf8_64x128, gfx942, "v_mfma_f32_16x16x32_fp8_bf8")
 
 HF_GEMM(hf_gemm_bf8_fp8_256x256, bf8, fp8, 256, 256, 2, 4)
 HF_EXPORT(hf_gemm_bf8_fp8_256x256, hf::GemmParams)
 HF_ISA_EXPECT(hf_gemm_bf8_fp8_256x256, gfx950, "v_mfma_scale_f32_16x16x128_f8f6f4")
+HF_ISA_EXPECT(hf_gemm_bf8_fp8_256x256, gfx950, "buffer_load_dwordx4 lds")
 HF_ISA_EXPECT(hf_gemm_bf8_fp8_256x256, gfx942, "v_mfma_f32_16x16x32_bf8_fp8")
 HF_GEMM(hf_gemm_bf8_fp8_64x128, bf8, fp8, 64, 128, 1, 4)
 HF_EXPORT(hf_gemm_bf8_fp8_64x128, hf::GemmParams)
 HF_ISA_EXPECT(hf_gemm_bf8_fp8_64x128, gfx950, "v_mfma_scale_f32_16x16x128_f8f6f4")
+HF_ISA_EXPECT(hf_gemm_bf8_fp8_64x128, gfx950, "buffer_load_dwordx4 lds")
 HF_ISA_EXPECT(hf_gemm_bf8_fp8_64x128, gfx942, "v_mfma_f32_16x16x32_bf8_fp8")
 
 HF_GEMM(hf_gemm_bf8_bf8_256x256, bf8, bf8, 256, 256, 2, 4)
 HF_EXPORT(hf_gemm_bf8_bf8_256x256, hf::GemmParams)
 HF_ISA_EXPECT(hf_gemm_bf8_bf8_256x256, gfx950, "v_mfma_scale_f32_16x16x128_f8f6f4")
+HF_ISA_EXPECT(hf_gemm_bf8_bf8_256x256, gfx950, "buffer_load_dwordx4 lds")
 HF_ISA_EXPECT(hf_gemm_bf8_bf8_256x256, gfx942, "v_mfma_f32_16x16x32_bf8_bf8")
 HF_GEMM(hf_gemm_bf8_bf8_64x128, bf8, bf8, 64, 128, 1, 4)
 HF_EXPORT(hf_gemm_bf8_bf8_64x128, hf::GemmParams)
 HF_ISA_EXPECT(hf_gemm_bf8_bf8_64x128, gfx950, "v_mfma_scale_f32_16x16x128_f8f6f4")
+HF_ISA_EXPECT(hf_gemm_bf8_bf8_64x128, gfx950, "buffer_load_dwordx4 lds")
 HF_ISA_EXPECT(hf_gemm_bf8_bf8_64x128, gfx942, "v_mfma_f32_16x16x32_bf8_bf8")
 
 extern "C" __global__ __launch_bounds__(256) void hf_gemm_splitk_reduce_f32(const hf::GemmParams p) {

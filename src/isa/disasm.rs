@@ -77,11 +77,14 @@ pub fn analyze(text: &str) -> Vec<FunctionSummary> {
         } else {
             None
         };
-        insns.push(Insn {
-            addr,
-            mnemonic: mnemonic.to_string(),
-            target,
-        });
+        // A load with the `lds` modifier (LDS DMA: `buffer_load_dwordx4 v1, s[0:3], 0 offen lds`) is a different
+        // operation from the register load of the same name; it is counted as `<mnemonic> lds`.
+        let mnemonic = if code.split_whitespace().skip(1).any(|t| t == "lds") {
+            format!("{mnemonic} lds")
+        } else {
+            mnemonic.to_string()
+        };
+        insns.push(Insn { addr, mnemonic, target });
     }
     if let Some((n, _, insns)) = current.take() {
         out.push(summarize(n, insns));

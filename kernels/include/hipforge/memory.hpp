@@ -29,6 +29,20 @@ inline constexpr uint32_t kOutOfRange = 0x80000000u;
 typedef unsigned int u32x2 __attribute__((ext_vector_type(2)));
 typedef unsigned int u32x4 __attribute__((ext_vector_type(4)));
 
+// An LDS address as the buffer->LDS builtin takes it (address space 3 on the GPU; a host pointer in the emulator).
+#if defined(HIPFORGE_EMULATOR)
+typedef void* lds_ptr;
+#else
+typedef __attribute__((address_space(3))) void* lds_ptr;
+#endif
+
+// Whether this arch has 16-byte buffer->LDS loads (CDNA4; CDNA3's LDS DMA moves at most 4 bytes per lane).
+#if defined(__gfx950__)
+inline constexpr bool kLdsDma16 = true;
+#else
+inline constexpr bool kLdsDma16 = false;
+#endif
+
 // A global memory range addressed by 32-bit byte offsets with hardware clamping.
 struct buffer {
     __amdgpu_buffer_rsrc_t rsrc;
@@ -51,6 +65,21 @@ struct buffer {
     __device__ void store2(uint32_t off, uint16_t v) const { __builtin_amdgcn_raw_buffer_store_b16(v, rsrc, (int)off, 0, 0); }
     __device__ void store1(uint32_t off, uint8_t v) const { __builtin_amdgcn_raw_buffer_store_b8(v, rsrc, (int)off, 0, 0); }
 
+    // Buffer -> LDS without registers (`buffer_load_dwordx4 ... lds`, gfx950 only): lane L of the wave loads the 16
+    // bytes at `voff + IMM` (zeros when out of range) into LDS at `wave_lds + IMM + 16 * L` (the instruction's
+    // immediate offset applies to both sides). `wave_lds` must be the same for every lane (it goes to M0); IMM < 4096.
+    // The LDS write completes with vmcnt: wait_vmem<0>() (sched.hpp) before the barrier that publishes it.
+    // docs/emulator-builtins.md "LDS DMA" has the semantics and their sources.
+    template <int IMM = 0>
+    __device__ void load16_to_lds(uint32_t voff, void* wave_lds) const {
+        static_assert(IMM >= 0 && IMM < 4096, "the MUBUF immediate offset has 12 bits");
+#if defined(__gfx950__)  // clang rejects size 16 for other archs even in a template never instantiated there
+        __builtin_amdgcn_raw_ptr_buffer_load_lds(rsrc, (lds_ptr)wave_lds, 16, (int)voff, 0, IMM, 0);
+#else
+        static_assert(IMM < 0, "16-byte LDS DMA exists on gfx950 only");
+#endif
+    }
+
     // An element of `bytes` width (1, 2 or 4), zero-extended.
     __device__ uint32_t load_elem(uint32_t off, int bytes) const {
         if (bytes == 1) return load1(off);
@@ -63,6 +92,16 @@ struct buffer {
         else store4(off, v);
     }
 };
+
+// static_for<N>(f): f(ic<0>{}), ..., f(ic<N-1>{}), for loops whose index must be a constant (builtin immediates).
+template <int I> struct ic { static constexpr int value = I; };
+template <int N, class F>
+__device__ HF_INLINE void static_for(F&& f) {
+    if constexpr (N > 0) {
+        static_for<N - 1>(f);
+        f(ic<N - 1>{});
+    }
+}
 
 // The byte offset of element (r, c) of a strided 2-D view, or kOutOfRange when (r, c) is outside rows x cols.
 // Strides are in elements; `esize` is the element size in bytes.

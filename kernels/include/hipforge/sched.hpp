@@ -1,15 +1,16 @@
 // hipforge/sched.hpp — named scheduling primitives: waits on the memory counters, wave priority, and the compiler's
 // scheduling barriers. Kernels say `wait_lds<0>()` instead of writing raw `s_waitcnt` encodings.
 //
-// On the emulator every one of these is a no-op: memory there is sequentially consistent and a fiber has no
-// instruction schedule (device_emu.hpp implements the underlying builtins as no-ops too).
+// On the emulator the scheduling hints are no-ops (a fiber has no instruction schedule) and memory is sequentially
+// consistent, with one exception the waits do model: buffer->LDS loads (LDS DMA) land only when vmcnt lets them
+// (device_emu.hpp, kernels/emu/lds_dma.cpp), so the emulator gets the real s_waitcnt encoding.
 #pragma once
 
 #include "hipforge/device.hpp"
 
 namespace hf {
 
-#if defined(__GFX9__) && !defined(HIPFORGE_EMULATOR)
+#if defined(__GFX9__) || defined(HIPFORGE_EMULATOR)
 namespace sched_detail {
 // GFX9 s_waitcnt immediate: vmcnt in bits [3:0] and [15:14], expcnt [6:4], lgkmcnt [11:8]. A field at its maximum
 // means "do not wait on this counter".
@@ -24,9 +25,7 @@ constexpr int waitcnt_imm(int vm, int exp, int lgkm) {
 template <int N>
 __device__ __attribute__((always_inline)) inline void wait_vmem() {
   static_assert(N >= 0 && N <= 63, "wait_vmem<N>: the vmcnt counter holds 0..63");
-#if defined(HIPFORGE_EMULATOR)
-  __builtin_amdgcn_s_waitcnt(0);
-#elif defined(__GFX9__)
+#if defined(__GFX9__) || defined(HIPFORGE_EMULATOR)
   __builtin_amdgcn_s_waitcnt(sched_detail::waitcnt_imm(N, sched_detail::kExpMax, sched_detail::kLgkmMax));
 #else
   // gfx12+ split the counters into separate instructions, which clang has no builtin for.
@@ -38,9 +37,7 @@ __device__ __attribute__((always_inline)) inline void wait_vmem() {
 template <int N>
 __device__ __attribute__((always_inline)) inline void wait_lds() {
   static_assert(N >= 0 && N <= 15, "wait_lds<N>: the lgkmcnt counter holds 0..15");
-#if defined(HIPFORGE_EMULATOR)
-  __builtin_amdgcn_s_waitcnt(0);
-#elif defined(__GFX9__)
+#if defined(__GFX9__) || defined(HIPFORGE_EMULATOR)
   __builtin_amdgcn_s_waitcnt(sched_detail::waitcnt_imm(sched_detail::kVmMax, sched_detail::kExpMax, N));
 #else
   asm volatile("s_wait_dscnt %0" ::"n"(N) : "memory");

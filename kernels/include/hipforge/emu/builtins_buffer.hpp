@@ -19,6 +19,10 @@
 
 namespace hf::emu::detail {
 void check_access(const volatile void* p, size_t bytes, bool is_write, bool is_atomic);  // device_emu.hpp
+// kernels/emu/lds_dma.cpp: counts one vector-memory op of the current lane (vmcnt), and queues an LDS DMA write that
+// lands when the lane's s_waitcnt / release fence lets it (device_emu.hpp `vmem_wait`, `lds_dma_drain`).
+void vmem_issue();
+void lds_dma_defer(void* dst, const void* data, unsigned size);
 }
 
 /// The host stand-in of clang's opaque AMDGPU buffer resource type (a 128-bit V# on the GPU).
@@ -67,6 +71,7 @@ inline void for_each_piece(const __amdgpu_buffer_rsrc_t& r, uint64_t off, int n,
 inline void buffer_load(const __amdgpu_buffer_rsrc_t& r, int voffset, int soffset, int inst_offset, void* out, int n,
                         const char* what) {
   std::memset(out, 0, size_t(n));
+  detail::vmem_issue();
   if (!buffer_ok(r, what)) return;
   for_each_piece(r, buffer_offset(voffset, soffset, inst_offset), n, [&](uint64_t o, int p, int bytes, bool in) {
     if (!in) return;
@@ -77,6 +82,7 @@ inline void buffer_load(const __amdgpu_buffer_rsrc_t& r, int voffset, int soffse
 
 inline void buffer_store(const __amdgpu_buffer_rsrc_t& r, int voffset, int soffset, int inst_offset, const void* in,
                          int n, const char* what) {
+  detail::vmem_issue();
   if (!buffer_ok(r, what)) return;
   for_each_piece(r, buffer_offset(voffset, soffset, inst_offset), n, [&](uint64_t o, int p, int bytes, bool ok) {
     if (!ok) return;
@@ -158,25 +164,65 @@ inline void __builtin_amdgcn_raw_buffer_store_b128(hf::emu::bt::v4u v, __amdgpu_
   hf::emu::bt::buffer_store(r, vo, so, 0, &v, 16, "raw_buffer_store_b128");
 }
 
-// Buffer → LDS without registers (1, 2, 4 bytes; gfx950 adds 12 and 16). Each lane loads `size` bytes at
-// voffset + soffset + offset (range-checked as above; out of range writes zeros) into LDS at
-// lds + offset + lane·size — the hardware's M0 base + inst_offset + TID·size.
+// Buffer → LDS without registers (LDS DMA; docs/emulator-builtins.md "LDS DMA" has the sources). A wave-level
+// instruction: the resource, soffset and LDS base (M0) are scalar, so all must be wave-uniform (a "fault" otherwise;
+// the lowest active lane's values are used). Lane L loads `size` bytes (1, 2, 4; gfx950 also 12, 16) at
+// voffset + soffset + offset, range-checked like any buffer load (out of range: zeros), and writes them to
+// LDS at lds + offset + L * (size <= 4 ? 4 : 16). The write does not happen now: it lands when this lane's
+// s_waitcnt vmcnt / a release fence lets it (kernels/emu/lds_dma.cpp), so a missing wait reads stale LDS.
+namespace hf::emu::bt {
+struct LdsDmaArg {
+  __amdgpu_buffer_rsrc_t r;
+  char* lds;
+  unsigned size;
+  int voffset, soffset, offset;
+};
+}  // namespace hf::emu::bt
+
 inline void __builtin_amdgcn_raw_ptr_buffer_load_lds(__amdgpu_buffer_rsrc_t r, void* lds, unsigned size, int voffset,
                                                      int soffset, int offset, int aux) {
   (void)aux;
+  using hf::emu::bt::LdsDmaArg;
+  const LdsDmaArg arg{r, static_cast<char*>(lds), size, voffset, soffset, offset};
+  hf::emu::wave_collective<int>(
+      "raw_ptr_buffer_load_lds", arg, [](const LdsDmaArg* a, int*, uint64_t mask) {
+        const int first = __builtin_ctzll(mask);
+        const LdsDmaArg& u = a[first];
 #if defined(__gfx950__)
-  const bool size_ok = size == 1 || size == 2 || size == 4 || size == 12 || size == 16;
+        const bool size_ok = u.size == 1 || u.size == 2 || u.size == 4 || u.size == 12 || u.size == 16;
 #else
-  const bool size_ok = size == 1 || size == 2 || size == 4;
+        const bool size_ok = u.size == 1 || u.size == 2 || u.size == 4;
 #endif
-  if (!size_ok) {
-    hf::emu::fault("fault", "raw_ptr_buffer_load_lds: unsupported size " +
-                                         std::to_string(size));
-    return;
-  }
-  unsigned char tmp[16];
-  hf::emu::bt::buffer_load(r, voffset, soffset, offset, tmp, int(size), "raw_ptr_buffer_load_lds");
-  char* dst = static_cast<char*>(lds) + offset + size_t(hf::emu::lane_id()) * size;
-  hf::emu::detail::check_access(dst, size, true, false);
-  hf::emu::bt::raw_copy(dst, tmp, size);
+        if (!size_ok) {
+          hf::emu::fault("fault", "raw_ptr_buffer_load_lds: size " + std::to_string(u.size) +
+                                      " not supported on this arch (1, 2, 4; gfx950 also 12, 16)");
+          return;
+        }
+        for (int l = first + 1; l < 64; ++l) {
+          if (!(mask >> l & 1)) continue;
+          const LdsDmaArg& o = a[l];
+          const char* what = o.lds != u.lds             ? "LDS pointer (M0)"
+                             : o.r.base != u.r.base ||
+                                       o.r.num_records != u.r.num_records
+                                 ? "buffer resource"
+                             : o.soffset != u.soffset ? "soffset"
+                                                      : nullptr;
+          if (what) {
+            hf::emu::acting_lane(l);
+            hf::emu::fault("fault", std::string("raw_ptr_buffer_load_lds: ") + what + " is not wave-uniform (lane " +
+                                        std::to_string(l) + " differs from lane " + std::to_string(first) +
+                                        "); the hardware takes one value per wave");
+            break;
+          }
+        }
+        const size_t stride = u.size <= 4 ? 4 : 16;
+        for (int l = first; l < 64; ++l) {
+          if (!(mask >> l & 1)) continue;
+          hf::emu::acting_lane(l);
+          unsigned char tmp[16];
+          hf::emu::bt::buffer_load(u.r, a[l].voffset, u.soffset, u.offset, tmp, int(u.size),
+                                   "raw_ptr_buffer_load_lds");
+          hf::emu::detail::lds_dma_defer(u.lds + u.offset + size_t(l) * stride, tmp, u.size);
+        }
+      });
 }

@@ -46,6 +46,11 @@ __attribute__((const)) Coord3 grid_dim();
 __attribute__((const)) void* dynamic_lds();
 void barrier();
 void yield();
+// Vector-memory counting for buffer->LDS loads (kernels/emu/lds_dma.cpp, docs/emulator-builtins.md "LDS DMA"):
+// s_waitcnt vmcnt(N) lands the current lane's LDS DMA writes older than its N most recent vector-memory ops;
+// a release fence (or the end of the lane) lands all of them.
+void vmem_wait(int vmcnt);
+void lds_dma_drain();
 // Lets the checkers see an access the compiler's instrumentation cannot (atomics, wide copies). `is_write` marks a
 // store; atomics are checked for bounds only (they never race).
 void check_access(const volatile void* p, size_t bytes, bool is_write, bool is_atomic);
@@ -70,15 +75,25 @@ bool declare_dynamic_lds(const char* name, size_t bytes);
       ::hf::emu::detail::declare_dynamic_lds(#name, (bytes));
 
 // ---- synchronization and scheduling builtins --------------------------------------------------------------------
-inline void __syncthreads() { ::hf::emu::detail::barrier(); }
+// __syncthreads is a release fence + s_barrier + acquire fence on the GPU (device_gpu.hpp); clang 22 makes a release
+// fence wait for the wave's pending LDS DMA (vmcnt), so it lands them here too. A bare s_barrier does not.
+inline void __syncthreads() {
+  ::hf::emu::detail::lds_dma_drain();
+  ::hf::emu::detail::barrier();
+}
 inline void __builtin_amdgcn_s_barrier() { ::hf::emu::detail::barrier(); }
 // The wave-level ordering point (see wave.hpp): lanes of one wave are ordered across it.
 inline void __builtin_amdgcn_wave_barrier() { ::hf::emu::wave_sync(); }
-// Memory is sequentially consistent in the emulator: fences and wait counters have nothing to wait for.
-inline void __threadfence() {}
-inline void __threadfence_block() {}
-inline void __builtin_amdgcn_s_waitcnt(int) {}
-inline void __builtin_amdgcn_fence(int, const char*) {}
+// Memory is sequentially consistent in the emulator: fences and wait counters have nothing to wait for, except
+// buffer->LDS loads (LDS DMA), whose LDS writes stay pending until vmcnt lets them go (builtins_buffer.hpp).
+inline void __threadfence() { ::hf::emu::detail::lds_dma_drain(); }
+inline void __threadfence_block() { ::hf::emu::detail::lds_dma_drain(); }
+// GFX9 s_waitcnt immediate: vmcnt in bits [3:0] and [15:14].
+inline void __builtin_amdgcn_s_waitcnt(int imm) { ::hf::emu::detail::vmem_wait((imm & 0xF) | (((imm >> 14) & 3) << 4)); }
+inline void __builtin_amdgcn_fence(int order, const char*) {
+  if (order != __ATOMIC_RELAXED && order != __ATOMIC_ACQUIRE && order != __ATOMIC_CONSUME)
+    ::hf::emu::detail::lds_dma_drain();
+}
 // Instruction-scheduling hints: no meaning for a fiber.
 inline void __builtin_amdgcn_sched_barrier(int) {}
 inline void __builtin_amdgcn_sched_group_barrier(int, int, int) {}
