@@ -6,14 +6,18 @@
 //   - K/V stream through LDS in tiles of 64 keys (32 for head dim 256), double-buffered: the next tile's global loads
 //     are in flight while the current one is computed, then stored to the other buffer; one barrier per tile;
 //   - per tile and wave: Sᵀ = K·Qᵀ (MFMA), scale/softcap/mask, online softmax in the exp2 domain with lazy
-//     rescaling (hipforge/softmax.hpp), Oᵀ += Vᵀ·Pᵀ (MFMA);
+//     rescaling (hipforge/softmax.hpp), Oᵀ += Vᵀ·Pᵀ (MFMA). The P·V product of a tile is deferred to the next tile,
+//     where its MFMAs are interleaved with that tile's exponentials in one basic block (hipforge/sched.hpp,
+//     sched_pipeline; the ISA gate checks the interleave with HF_ISA_INTERLEAVE), so the MFMA pipe works during the
+//     softmax;
 //   - tiles no query row of the block can see (causal, sliding window) are never loaded; a wave skips the math of
 //     tiles none of its rows can see, and the mask arithmetic of tiles all its rows fully see;
 //   - blocks are remapped so one XCD works through neighbouring query blocks of one head (shared K/V in its L2), and
 //     for causal masks the heaviest query blocks start first.
-// Ragged edges: out-of-range rows load as zeros through buffer-load clamping (hipforge/softmax.hpp: gbuf) and are masked.
-// A query row that sees no key at all writes O = 0 and LSE = −inf (never NaN).
+// Ragged edges: out-of-range rows load as zeros through buffer-load clamping (hipforge/memory.hpp: buffer) and are
+// masked. A query row that sees no key at all writes O = 0 and LSE = −inf (never NaN).
 #include "hipforge/device.hpp"
+#include "hipforge/sched.hpp"
 #include "hipforge/softmax.hpp"
 
 namespace hf {
@@ -64,7 +68,7 @@ template <class T, int D>
 inline constexpr int lds_bytes = 2 * kv_tiles<T, D, kv_rows<D>>::stage_bytes;
 
 template <int DW>
-__device__ inline frag<DW> load_frag(const gbuf& buf, uint32_t off) {
+__device__ inline frag<DW> load_frag(const buffer& buf, uint32_t off) {
     if constexpr (DW == 4) return __builtin_bit_cast(frag<4>, buf.load16(off));
     else return __builtin_bit_cast(frag<2>, buf.load8(off));
 }
@@ -75,14 +79,13 @@ __device__ inline frag<DW> lds_frag(const unsigned char* p) {
     else return __builtin_bit_cast(frag<2>, *(const dw2*)p);
 }
 
-// A strided (rows × D) view of one head: byte offset of (row, element), or kOutOfRange past the last row.
+// A strided (rows × row_len bytes) view of one head over a clamped buffer (hipforge/memory.hpp).
 struct head_view {
-    gbuf buf;
-    int rows;
+    buffer buf;
+    int rows, row_len;
     uint32_t row_bytes;
-    __device__ uint32_t at(int row, int byte) const {
-        return row < rows ? (uint32_t)row * row_bytes + (uint32_t)byte : kOutOfRange;
-    }
+    // Byte offset of (row, byte within the row), or kOutOfRange past the last row (the load then returns zeros).
+    __device__ uint32_t at(int row, int byte) const { return offset_2d(row, byte, rows, row_len, row_bytes, 1, 1); }
 };
 
 template <class T, int D>
@@ -90,7 +93,23 @@ __device__ inline head_view make_view(uint64_t base, const int64_t* strides, int
     const T* p = (const T*)base + b * strides[0] + h * strides[2] + (int64_t)tok0 * strides[1];
     const uint32_t row_bytes = (uint32_t)(strides[1] * (int64_t)sizeof(T));
     const uint32_t bytes = rows > 0 ? (uint32_t)(rows - 1) * row_bytes + (uint32_t)(D * sizeof(T)) : 0;
-    return head_view{gbuf::make(p, bytes), rows, row_bytes};
+    // Uniform per wave by construction; make_uniform lets the compiler keep the resource in scalar registers (else it
+    // wraps every load in a waterfall loop).
+    return head_view{buffer::make_uniform(p, bytes), rows, D * (int)sizeof(T), row_bytes};
+}
+
+// A compile-time int as a type, for lambdas that take a constant (`auto i` + `decltype(i)::value`).
+template <int I>
+struct int_c {
+    static constexpr int value = I;
+};
+// f(int_c<0>{}), ..., f(int_c<N−1>{}): a loop whose index is a constant in each body, whatever the unroller does.
+template <int N, int I = 0, class F>
+__device__ inline void static_for(F&& f) {
+    if constexpr (I < N) {
+        f(int_c<I>{});
+        static_for<N, I + 1>(f);
+    }
 }
 
 // Four f32 values rounded to a 16-bit type, packed into two dwords.
@@ -141,7 +160,7 @@ __device__ void fwd(const AttnFwdParams& p) {
     HIP_DYNAMIC_SHARED(dw4, smem_dw4)
     unsigned char* const smem = reinterpret_cast<unsigned char*>(smem_dw4);
 
-    const int tid = threadIdx.x, lane = tid & 63, wave = tid >> 6;
+    const int tid = threadIdx.x, lane = tid & 63, wave = wave_id();
     const int g = lane >> 4, r16 = lane & 15;
 
     // ---- which (batch, head, query block) — or (batch, KV head, head group, KV split) — this block owns
@@ -212,22 +231,33 @@ __device__ void fwd(const AttnFwdParams& p) {
         for (int dt = 0; dt < DT; ++dt) o[dt][qs] = f32x4{0.f, 0.f, 0.f, 0.f};
     }
 
-    // ---- K/V staging: global → registers (in flight during the math) → LDS
+    // ---- K/V staging: global → registers (in flight during the math) → LDS. K and Vᵀ travel at different points
+    // of the loop (see the pipeline below), hence separate steps.
     dw4 kreg[RK], vreg[RK];
-    auto load_tile = [&](int t) {
+    auto load_k = [&](int t) {
         for (int s = 0; s < RK; ++s) {
             const int c = tid + s * kThreads, j = c / CH, byte = (c % CH) * 16;
-            const bool in = c < NCH;
-            kreg[s] = kv.buf.load16(in ? kv.at(t * BN + j, byte) : kOutOfRange);
-            vreg[s] = vv.buf.load16(in ? vv.at(t * BN + j, byte) : kOutOfRange);
+            kreg[s] = kv.buf.load16(c < NCH ? kv.at(t * BN + j, byte) : kOutOfRange);
         }
     };
-    auto store_tile = [&](int stage) {
+    auto load_v = [&](int t) {
+        for (int s = 0; s < RK; ++s) {
+            const int c = tid + s * kThreads, j = c / CH, byte = (c % CH) * 16;
+            vreg[s] = vv.buf.load16(c < NCH ? vv.at(t * BN + j, byte) : kOutOfRange);
+        }
+    };
+    auto store_k = [&](int stage) {
         unsigned char* base = smem + stage * tiles::stage_bytes;
         for (int s = 0; s < RK; ++s) {
             const int c = tid + s * kThreads, j = c / CH, cc = c % CH;
+            if (c < NCH) *(dw4*)(base + tiles::k_offset(j, cc * 16)) = kreg[s];
+        }
+    };
+    auto store_v = [&](int stage) {
+        unsigned char* base = smem + stage * tiles::stage_bytes + tiles::k_bytes;
+        for (int s = 0; s < RK; ++s) {
+            const int c = opaque(tid + s * kThreads), j = c / CH, cc = c % CH;  // addresses per tile, not hoisted
             if (c >= NCH) continue;
-            *(dw4*)(base + tiles::k_offset(j, cc * 16)) = kreg[s];
             // V goes in transposed (Vt[d][j]): the P·V MFMA reads it as its A operand, 4 keys at a time.
             for (int e = 0; e < EPC; ++e) {
                 const int d = cc * EPC + e;
@@ -238,21 +268,18 @@ __device__ void fwd(const AttnFwdParams& p) {
                     const uint8_t byte = (uint8_t)(vreg[s][e >> 2] >> ((e & 3) * 8));
                     bits = (unsigned short)to_bits16<__bf16>(fp8_to_f32(byte));
                 }
-                *(unsigned short*)(base + tiles::k_bytes + tiles::vt_offset(d, j)) = bits;
+                *(unsigned short*)(base + tiles::vt_offset(d, j)) = bits;
             }
         }
     };
 
-    // ---- one KV tile for this wave
-    auto compute_tile = [&](int stage, int kv0) {
-        if (w_last < wq0) return;                                     // the wave has no query rows
-        if (kv0 >= mk.hi(w_last) || kv0 + BN <= mk.lo(wq0)) return;   // no row of the wave sees this tile
-        const bool full = kv0 >= mk.lo(w_last) && kv0 + BN <= mk.hi(wq0);
-        const unsigned char* kt = smem + stage * tiles::stage_bytes;
-        const unsigned char* vt = kt + tiles::k_bytes;
+    // ---- the steps of one KV tile for this wave
+    // Whether any query row of the wave sees a key of the tile starting at kv0 (a scalar: the wave's rows are).
+    auto sees = [&](int kv0) { return w_last >= wq0 && kv0 < mk.hi(w_last) && kv0 + BN > mk.lo(wq0); };
 
-        // Sᵀ = K·Qᵀ: s[jt][qs][r] is the score of query row (qs, L%16) against key kv0 + jt·16 + 4g + r.
-        f32x4 s[JT][QS];
+    // Sᵀ = K·Qᵀ: s[jt][qs][r] is the score of query row (qs, L%16) against key kv0 + jt·16 + 4g + r. Each K fragment
+    // is read from LDS once and used for every query sub-tile.
+    auto qk = [&](const unsigned char* kt, f32x4 (&s)[JT][QS]) {
         for (int jt = 0; jt < JT; ++jt) {
             for (int qs = 0; qs < QS; ++qs) s[jt][qs] = f32x4{0.f, 0.f, 0.f, 0.f};
             for (int kc = 0; kc < KC; ++kc) {
@@ -261,76 +288,182 @@ __device__ void fwd(const AttnFwdParams& p) {
                 for (int qs = 0; qs < QS; ++qs) s[jt][qs] = mq::run(a, qf[kc][qs], s[jt][qs]);
             }
         }
+    };
 
-        frag<mp::dwords> pf[JC][QS];
+    // Scores into the log2 domain (scale, or softcap), the mask, the row max, and the lazy rescale decision: m moves
+    // only when the row max passed it by more than kRescaleThreshold (always on the row's first visible key). Sets
+    // m_next (the new m) and alpha (the factor O and l must take, exactly 1 where m stays); returns whether m moves
+    // for any row of the wave (a scalar).
+    auto scores_and_max = [&](f32x4 (&s)[JT][QS], int kv0, float (&m_next)[QS], float (&alpha)[QS]) {
+        if (p.softcap > 0.f) {  // uniform: decided once per tile, not per score
+            for (int jt = 0; jt < JT; ++jt)
+                for (int qs = 0; qs < QS; ++qs)
+                    for (int r = 0; r < 4; ++r)
+                        s[jt][qs][r] = p.softcap * tanh_f32(s[jt][qs][r] * p.qk_scale / p.softcap) * kLog2e;
+        } else {
+            for (int jt = 0; jt < JT; ++jt)
+                for (int qs = 0; qs < QS; ++qs) s[jt][qs] *= p.scale_log2;
+        }
+        const bool full = kv0 >= mk.lo(w_last) && kv0 + BN <= mk.hi(wq0);  // every row sees every key
+        bool any_grow = false;
+        if (!full)
+            for (int qs = 0; qs < QS; ++qs) {
+                // The row's visible range once, then compares only (the mask's cases are scalar branches).
+                const int i = wq0 + qs * 16 + r16, lo = mk.lo(i) - kv0 - 4 * g, hi = mk.hi(i) - kv0 - 4 * g;
+                for (int jt = 0; jt < JT; ++jt)
+                    for (int r = 0; r < 4; ++r)
+                        if (jt * 16 + r < lo || jt * 16 + r >= hi) s[jt][qs][r] = kNegInf;
+            }
         for (int qs = 0; qs < QS; ++qs) {
-            const int i = wq0 + qs * 16 + r16;
             float mx = kNegInf;
             for (int jt = 0; jt < JT; ++jt)
-                for (int r = 0; r < 4; ++r) {
-                    float x = s[jt][qs][r];
-                    x = p.softcap > 0.f ? p.softcap * tanh_f32(x * p.qk_scale / p.softcap) * kLog2e : x * p.scale_log2;
-                    if (!full && !mk.visible(i, kv0 + jt * 16 + 4 * g + r)) x = kNegInf;
-                    s[jt][qs][r] = x;
-                    mx = __builtin_fmaxf(mx, x);
-                }
-            mx = row_max(mx, lane);
-
-            // Lazy rescale: only when the max grew past the threshold (always on the first visible tile).
-            const float m_new = __builtin_fmaxf(m[qs], mx);
-            if (m_new > m[qs] + kRescaleThreshold) {
-                const float alpha = __builtin_exp2f(m[qs] - m_new);
-                l[qs] *= alpha;
-                for (int dt = 0; dt < DT; ++dt) o[dt][qs] *= alpha;
-                m[qs] = m_new;
-            }
-            const float m_use = m[qs] == kNegInf ? 0.f : m[qs];  // row sees nothing yet: every p is exp2(−inf) = 0
-
-            float sum = 0.f;
-            for (int jt = 0; jt < JT; ++jt)
-                for (int r = 0; r < 4; ++r) {
-                    const float pr = __builtin_exp2f(s[jt][qs][r] - m_use);
-                    s[jt][qs][r] = pr;
-                    sum += pr;
-                }
-            l[qs] += sum;
-
-            // Pᵀ as the B operand of the P·V MFMA: item e of chunk jc is score tile jc·(k/16) + e/4, register e%4.
-            for (int jc = 0; jc < JC; ++jc)
-                for (int w = 0; w < mp::dwords; ++w) {
-                    const int e = 2 * w, jt = jc * (mp::k / 16) + e / 4;
-                    pf[jc][qs].w[w] = to_bits16<PV>(s[jt][qs][e % 4]) | (to_bits16<PV>(s[jt][qs][e % 4 + 1]) << 16);
-                }
+                for (int r = 0; r < 4; ++r) mx = __builtin_fmaxf(mx, s[jt][qs][r]);
+            const float m_new = __builtin_fmaxf(m[qs], row_max(mx, lane));
+            const bool grow = m_new > m[qs] + kRescaleThreshold;
+            alpha[qs] = grow ? exp2_fast(m[qs] - m_new) : 1.f;
+            m_next[qs] = grow ? m_new : m[qs];
+            any_grow = any_grow || grow;
         }
+        return __builtin_amdgcn_ballot_w64(any_grow) != 0;
+    };
 
-        // Oᵀ += Vᵀ·Pᵀ: the A operand is Vt[d = dt·16 + L%16][keys of the same permutation], 4 keys per read.
-        for (int dt = 0; dt < DT; ++dt) {
-            for (int jc = 0; jc < JC; ++jc) {
-                frag<mp::dwords> a;
-                for (int q4 = 0; q4 < KLP / 4; ++q4) {
-                    const dw2 v4 = *(const dw2*)(vt + tiles::vt_offset(dt * 16 + r16, jc * mp::k + q4 * 16 + 4 * g));
-                    a.w[2 * q4] = v4[0];
-                    a.w[2 * q4 + 1] = v4[1];
-                }
-                for (int qs = 0; qs < QS; ++qs) o[dt][qs] = mp::run(a, pf[jc][qs], o[dt][qs]);
-            }
+    // P = exp2(S − m), packed as the B operand Pᵀ of the P·V MFMA: item e of chunk jc is score tile jc·(k/16) + e/4,
+    // register e%4. One step makes one register (two keys) of it: step q is register w = q mod dwords of
+    // (query sub-tile qs, chunk jc), w fastest.
+    using pfrags = frag<mp::dwords>[JC][QS];
+    auto clear = [&](pfrags& P) {
+        for (int jc = 0; jc < JC; ++jc)
+            for (int qs = 0; qs < QS; ++qs)
+                for (int w = 0; w < mp::dwords; ++w) P[jc][qs].w[w] = 0;
+    };
+    constexpr int kExpSteps = JC * QS * mp::dwords;
+    auto exp_step = [&](int q, const f32x4 (&s)[JT][QS], const float (&m_use)[QS], float (&sum)[QS], pfrags& P) {
+        const int w = q % mp::dwords, qs = (q / mp::dwords) % QS, jc = q / (mp::dwords * QS);
+        const int e = 2 * w, jt = jc * (mp::k / 16) + e / 4;
+        const float p0 = exp2_fast(s[jt][qs][e % 4] - m_use[qs]), p1 = exp2_fast(s[jt][qs][e % 4 + 1] - m_use[qs]);
+        sum[qs] += p0 + p1;
+        P[jc][qs].w[w] = to_bits16<PV>(p0) | (to_bits16<PV>(p1) << 16);
+    };
+
+    // Oᵀ += Vᵀ·Pᵀ for one Vᵀ fragment (step u: dt = u / JC, chunk jc = u mod JC): the A operand is
+    // Vt[d = dt·16 + L%16][keys of the same permutation], one LDS read (kv_tiles lays the keys out so), used for
+    // every query sub-tile.
+    constexpr int kPvSteps = DT * JC;
+    auto pv_step = [&](int u, const unsigned char* vt, const pfrags& P) {
+        const int dt = u / JC, jc = u % JC;
+        const frag<mp::dwords> a = lds_frag<mp::dwords>(vt + tiles::vt_offset(dt * 16 + r16, jc * mp::k + 4 * g));
+        for (int qs = 0; qs < QS; ++qs) o[dt][qs] = mp::run(a, P[jc][qs], o[dt][qs]);
+    };
+    auto pv = [&](const unsigned char* vt, const pfrags& P) {
+        static_for<kPvSteps>([&](auto u) { pv_step(decltype(u)::value, vt, P); });
+    };
+
+    // m as the exponent's offset: a row that saw nothing yet has m = −inf and every p = exp2(−inf) = 0.
+    auto offsets = [&](float (&m_use)[QS], float (&sum)[QS]) {
+        for (int qs = 0; qs < QS; ++qs) {
+            m_use[qs] = m[qs] == kNegInf ? 0.f : m[qs];
+            sum[qs] = 0.f;
         }
     };
 
-    // ---- the pipeline: tile t is computed from one LDS stage while tile t+1 travels to registers
+    // The exponentials of this tile (P, l += Σ P; m is final for the tile) with the P·V product of the previous
+    // tile woven through them — P·V step u, then its share of the exp steps, written in
+    // that order and asked of the scheduler (sched_pipeline) in that pattern, so the interleave survives even where
+    // the scheduler falls back to source order (it does when its own schedule would need more registers).
+    auto softmax_exp_pv = [&](const unsigned char* vt, const pfrags& P_prev, const f32x4 (&s)[JT][QS], pfrags& P) {
+        float m_use[QS], sum[QS];
+        offsets(m_use, sum);
+        // Compile-time steps (static_for): every register index below must fold to a constant.
+        static_for<kPvSteps>([&](auto u) {
+            constexpr int q0 = decltype(u)::value * kExpSteps / kPvSteps;
+            constexpr int q1 = (decltype(u)::value + 1) * kExpSteps / kPvSteps;
+            pv_step(decltype(u)::value, vt, P_prev);
+            static_for<q1 - q0>([&](auto i) { exp_step(q0 + decltype(i)::value, s, m_use, sum, P); });
+        });
+        // Per P·V step: its read, its QS MFMAs, its share of the VALU (per exp step ≈ 7: two subtractions, two
+        // exponentials, two additions, packing).
+        sched_pipeline<kPvSteps, 1, QS, (kExpSteps * 7 + kPvSteps - 1) / kPvSteps>();
+        for (int qs = 0; qs < QS; ++qs) l[qs] += sum[qs];
+    };
+
+    // ---- the pipeline
+    // Math, per wave: the P·V product of a tile is deferred by one tile, so that its MFMAs share a basic block with
+    // the next tile's exponentials and the scheduler interleaves the two (sched_pipeline): the MFMA pipe runs while
+    // the VALU computes the softmax. The order that keeps the lazy rescale exact: S(t), max(t) → α(t);
+    // O += V(t−1)·P(t−1) (P(t−1) is in the scale of the old max) ∥ P(t) = exp2(S(t) − m(t)); then O *= α(t).
+    // Memory, two LDS stages, one barrier per tile. Iteration t reads K(t) from stage t&1 and Vᵀ(t−1) from the other
+    // stage, so: K(t+1) is loaded at the top of iteration t and stored into the other stage before the barrier that
+    // ends it; Vᵀ(t) is loaded at the top of iteration t, its latency covered by the S(t) MFMAs, and stored into stage
+    // t&1 (whose Vᵀ(t−2) was last read in iteration t−1) before the P·V/softmax block, so that block does not also
+    // hold the V registers.
+    // Registers: P(t−1) and P(t) are live together (16 VGPRs each); it fits with 0 scratch (tests/isa.rs) but at d128
+    // (16-bit inputs) only just. Issuing S(t+1) = K·Qᵀ during softmax(t) instead would need two score tiles (32 VGPRs
+    // each at d64/d128) plus K(t+1) in LDS one tile earlier: a third stage, which gfx942's 64 KiB LDS does not hold.
+    // P of the last tile this wave computed, until its P·V product is done. It starts as zeros, and the Vᵀ stage
+    // the first tile's "previous P·V" reads starts as zeros too (below), so every visible tile takes the same path.
+    // (A wave whose first visible tile is not the block's first multiplies that earlier tile's Vᵀ by zeros: like
+    // the masked keys of a partly visible tile, it only adds 0 when V is finite.)
+    pfrags pf;
+    clear(pf);
+    bool pending = false;  // pf holds a P whose P·V product is not done
+
     if (t_begin < t_end) {
-        load_tile(t_begin);
-        store_tile(0);
+        load_k(t_begin);
+        load_v(t_begin);
+        store_k(0);
+        store_v(0);
+        for (int c = tid; c < tiles::v_bytes / 16; c += kThreads)
+            *(dw4*)(smem + tiles::stage_bytes + tiles::k_bytes + c * 16) = dw4{0u, 0u, 0u, 0u};
     }
     __syncthreads();
     for (int t = t_begin; t < t_end; ++t) {
         const int stage = (t - t_begin) & 1;
-        if (kPrefetch && t + 1 < t_end) load_tile(t + 1);
-        compute_tile(stage, t * BN);
-        if (!kPrefetch && t + 1 < t_end) load_tile(t + 1);
-        if (t + 1 < t_end) store_tile(stage ^ 1);
+        const unsigned char* kt = smem + stage * tiles::stage_bytes;
+        const unsigned char* vt_prev = smem + (stage ^ 1) * tiles::stage_bytes + tiles::k_bytes;  // Vᵀ(t−1)
+        const bool v_due = t > t_begin;  // Vᵀ(t) still to stage (the prologue staged the first one)
+        if (v_due) load_v(t);
+        if (kPrefetch && t + 1 < t_end) load_k(t + 1);
+        if (sees(t * BN)) {
+            f32x4 s[JT][QS];
+            float m_next[QS], alpha[QS];
+            prio_high();  // an MFMA burst: let it issue ahead of the other wave's VALU work on this SIMD
+            qk(kt, s);
+            sched_pipeline<JT * KC, 1, QS, 0>();  // each K fragment read shortly before its MFMAs
+            prio_low();
+            const bool rescaling = scores_and_max(s, t * BN, m_next, alpha);
+            if (v_due) store_v(stage);
+            pfrags pn;
+            if (rescaling) {
+                // m moves for some row of the wave (always on its first visible tile; rare later for typical
+                // scores): settle P·V of tile t−1 in the old scale first, then rescale O and l. The block below
+                // then multiplies tile t−1's Vᵀ by zeros (pf = 0).
+                if (pending) {
+                    pv(vt_prev, pf);
+                    clear(pf);
+                }
+                for (int qs = 0; qs < QS; ++qs) {
+                    for (int dt = 0; dt < DT; ++dt) o[dt][qs] *= alpha[qs];  // alpha = 1 where m stays
+                    l[qs] *= alpha[qs];
+                    m[qs] = m_next[qs];
+                }
+            }
+            softmax_exp_pv(vt_prev, pf, s, pn);  // one basic block: P·V(t−1) interleaved with exp(t)
+            for (int jc = 0; jc < JC; ++jc)
+                for (int qs = 0; qs < QS; ++qs) pf[jc][qs] = pn[jc][qs];
+            pending = true;
+        } else {
+            if (v_due) store_v(stage);
+            if (pending) {  // the wave's rows see nothing from here on: settle the last P·V
+                pv(vt_prev, pf);
+                pending = false;
+                clear(pf);
+            }
+        }
+        if (!kPrefetch && t + 1 < t_end) load_k(t + 1);
+        if (t + 1 < t_end) store_k(stage ^ 1);
         __syncthreads();
     }
+    if (pending) pv(smem + ((t_end - 1 - t_begin) & 1) * tiles::stage_bytes + tiles::k_bytes, pf);
 
     // ---- epilogue: O = Oᵀ / l (· descale_v), LSE = ln(Σ exp) = (m + log2 l)·ln 2; a row that saw nothing: 0, −inf
     if constexpr (kDecode) {

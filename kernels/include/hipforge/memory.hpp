@@ -53,6 +53,16 @@ struct buffer {
         return b;
     }
 
+    // The same, for a base and range the caller knows are equal in every lane of the wave (they usually are: kernel
+    // parameters and block indices). Saying so matters: when the compiler cannot prove a resource uniform it keeps it
+    // in vector registers and wraps every access in a "waterfall" loop (readfirstlane, compare, exec mask, repeat).
+    __device__ static buffer make_uniform(const void* base, uint32_t bytes) {
+        const uint64_t a = (uint64_t)base;
+        const uint64_t lo = (uint32_t)__builtin_amdgcn_readfirstlane((int)(uint32_t)a);
+        const uint64_t hi = (uint32_t)__builtin_amdgcn_readfirstlane((int)(uint32_t)(a >> 32));
+        return make((const void*)(lo | (hi << 32)), (uint32_t)__builtin_amdgcn_readfirstlane((int)bytes));
+    }
+
     // Loads (zeros when `off` is out of range).
     __device__ u32x4 load16(uint32_t off) const { return __builtin_amdgcn_raw_buffer_load_b128(rsrc, (int)off, 0, 0); }
     __device__ u32x2 load8(uint32_t off) const { return __builtin_amdgcn_raw_buffer_load_b64(rsrc, (int)off, 0, 0); }

@@ -78,4 +78,22 @@ __device__ __attribute__((always_inline)) inline void sched_group() {
   __builtin_amdgcn_sched_group_barrier(Mask, Count, SyncId);
 }
 
+/// Ask the scheduler for a software pipeline in the current basic block: the pattern (DsReads LDS reads, Mfmas MFMAs,
+/// Valu vector-ALU instructions, transcendentals included) repeated Units times. With Valu > 0 the MFMA pipe runs
+/// while the VALU does independent work (e.g. softmax exponentials) instead of the two taking turns. Giving the LDS
+/// reads that feed the MFMAs their place in the pattern keeps the scheduler from hoisting them all to the top of the
+/// block, which would hold every operand in registers at once (and, near the register limit, makes the scheduler
+/// give up on the pattern). Place it after the code whose instructions it arranges, in the same basic block (a
+/// branch ends the scheduling region); a group the block has too few instructions for is left partly empty.
+template <int Units, int DsReads, int Mfmas, int Valu, int SyncId = 0>
+__device__ __attribute__((always_inline)) inline void sched_pipeline() {
+  static_assert(Units > 0 && Mfmas > 0 && DsReads >= 0 && Valu >= 0, "sched_pipeline: counts must be positive");
+#pragma unroll
+  for (int i = 0; i < Units; ++i) {
+    if constexpr (DsReads > 0) sched_group<kSchedDsRead, DsReads, SyncId>();
+    sched_group<kSchedMfma, Mfmas, SyncId>();
+    if constexpr (Valu > 0) sched_group<kSchedValu | kSchedTrans, Valu, SyncId>();
+  }
+}
+
 }  // namespace hf

@@ -9,25 +9,10 @@
 // rescale factor) is lane-local: only the row max needs two cross-lane exchanges per tile.
 #pragma once
 #include "hipforge/device.hpp"
+#include "hipforge/memory.hpp"  // global loads: hf::buffer (clamped raw-buffer loads)
 
 namespace hf {
 namespace attn {
-
-// ---------------------------------------------------------------------------------------------------------------
-// Global loads through a buffer resource: an offset past the range reads as zeros (CDNA raw-buffer semantics), so
-// ragged edges need no branches. (The same idea as hipforge/memory.hpp's `buffer`, which was not on main when this
-// kernel landed; only what attention needs. TODO(attention): use memory.hpp's buffer once both are on main.)
-inline constexpr uint32_t kOutOfRange = 0x80000000u;  // past every range the host creates (< 2^31 bytes)
-
-struct gbuf {
-    __amdgpu_buffer_rsrc_t rsrc;
-    __device__ static gbuf make(const void* base, uint32_t bytes) {
-        // Word 3 for raw (stride 0) buffers on gfx9: 32-bit data format, range checked in bytes.
-        return gbuf{__builtin_amdgcn_make_buffer_rsrc(const_cast<void*>(base), 0, (int)bytes, 0x00020000)};
-    }
-    __device__ auto load16(uint32_t off) const { return __builtin_amdgcn_raw_buffer_load_b128(rsrc, (int)off, 0, 0); }
-    __device__ auto load8(uint32_t off) const { return __builtin_amdgcn_raw_buffer_load_b64(rsrc, (int)off, 0, 0); }
-};
 
 // ---------------------------------------------------------------------------------------------------------------
 // Element types and the 16×16×K MFMA each one uses.
@@ -195,6 +180,27 @@ inline constexpr float kNegInf = -__builtin_inff();
 // so exp2(s − m) ≤ 2^8 stays far from f32 overflow while most tiles skip the O rescale entirely.
 inline constexpr float kRescaleThreshold = 8.0f;
 
+// 2^x on the hardware's v_exp_f32 (about 1 ulp; exp2(−inf) = 0; results below 2^−126 flush to 0). __builtin_exp2f
+// wraps the same instruction in a denormal-preserving range reduction, four more VALU ops per exponential in the
+// hottest VALU loop of the kernel. The flush cannot matter here: a running row sum is ≥ 1 once the row has seen a
+// key (the element at the running max contributes 2^0), so a flushed term changes it by < 2^−126 relative.
+__device__ inline float exp2_fast(float x) { return __builtin_amdgcn_exp2f(x); }
+
+// The wave's index in its block as a scalar (readfirstlane): the compiler then sees that values derived from it are
+// equal across the wave, so per-wave decisions compile to scalar branches instead of exec-mask regions.
+__device__ inline int wave_id() { return __builtin_amdgcn_readfirstlane((int)(threadIdx.x >> 6)); }
+
+// x, about which the compiler may assume nothing (an empty asm claims to modify it). The kernel's loop stores V
+// transposed with one 2-byte write per element at a swizzled address; left alone, the compiler hoists all of those
+// loop-invariant addresses out of the loop and holds them in ~16 VGPRs for the whole kernel, which at d128 is what
+// pushes it into scratch. Recomputing them per tile costs a few VALU ops.
+__device__ inline int opaque(int x) {
+#if !defined(HIPFORGE_EMULATOR)
+    asm volatile("" : "+v"(x));
+#endif
+    return x;
+}
+
 // tanh through exp2 (no device math library is linked): tanh(x) = sign(x)·(1 − e)/(1 + e), e = exp(−2|x|).
 __device__ inline float tanh_f32(float x) {
     const float e = __builtin_exp2f(-2.0f * kLog2e * __builtin_fabsf(x));
@@ -224,13 +230,20 @@ struct mask {
 //
 // K tile: BN rows × D elements, row-major; 16-byte chunk c of row j is stored at chunk c ^ (j mod S), S = min(8,
 // chunks per row), so the 16 rows one MFMA operand read touches spread over the banks.
-// Vᵀ tile: D rows × BN elements (Vt[d][j] = V[j][d]); element j of row d is stored at j ^ 4·(d mod 8): the XOR
-// moves whole 4-element groups, which are what an operand read fetches (8 bytes), and spreads the 16 rows
-// (d = L mod 16) of one read over different banks.
-
+// Vᵀ tile: D rows × BN elements (Vt[d][j] = V[j][d]). What one lane reads as the A operand of the P·V MFMA depends on
+// its K size (pv_k):
+//   - 16 keys (gfx942): keys 4g .. 4g+3 of a 16-key chunk, 8 bytes, stored contiguously; element j of row d sits at
+//     j ^ 4·(d mod 8): the XOR moves whole 4-key groups and spreads the 16 rows (d = L mod 16) of one read over the
+//     banks (32 banks × 4 bytes).
+//   - 32 keys (gfx950): keys 4g .. 4g+3 and 16+4g .. 16+4g+3 of a 32-key chunk (the order P's registers have, see
+//     the P·V step of fwd.hip). Within each 32-key chunk, key 16h + 4g + r is stored at 8g + 4h + r, so those eight
+//     keys are 16 contiguous bytes — one ds_read_b128 instead of two 8-byte reads whose results the compiler
+//     shuffles with v_movs. Then 16-byte granule q of row d is stored at granule q ^ ((d / R) mod Q), R = rows per
+//     256 bytes (64 banks × 4 bytes), Q = granules per row: the 16 rows of one read phase land on distinct banks.
 template <class T, int D, int BN>
 struct kv_tiles {
     using V = typename pv_type<T>::type;
+    static constexpr int pv_k = mma16<V>::k;  // keys per P·V MFMA
     static constexpr int k_row_bytes = D * (int)sizeof(T);
     static constexpr int k_chunks = k_row_bytes / 16;
     static constexpr int k_swizzle = (k_chunks < 8 ? k_chunks : 8) - 1;
@@ -238,12 +251,20 @@ struct kv_tiles {
     static constexpr int v_bytes = D * BN * (int)sizeof(V);
     static constexpr int stage_bytes = k_bytes + v_bytes;
     static_assert(k_row_bytes % 16 == 0, "a K row must be whole 16-byte chunks");
-    static_assert(BN % 32 == 0, "the Vt swizzle XORs j with up to 28: BN must be a multiple of 32");
+    static_assert(BN % 32 == 0, "the Vt layouts permute 32-key chunks: BN must be a multiple of 32");
 
     __device__ static int k_offset(int j, int byte) {
         return j * k_row_bytes + (((byte >> 4) ^ (j & k_swizzle)) << 4) + (byte & 15);
     }
-    __device__ static int vt_offset(int d, int j) { return (d * BN + (j ^ ((d & 7) << 2))) * (int)sizeof(V); }
+    __device__ static int vt_offset(int d, int j) {
+        if constexpr (pv_k == 32) {
+            const int pos = (j & ~31) | ((j & 12) << 1) | ((j & 16) >> 2) | (j & 3);
+            constexpr int rows_per_window = 256 / (BN * (int)sizeof(V)), granules = BN / 8;
+            return (d * BN + (pos ^ (((d / rows_per_window) & (granules - 1)) << 3))) * (int)sizeof(V);
+        } else {
+            return (d * BN + (j ^ ((d & 7) << 2))) * (int)sizeof(V);
+        }
+    }
 };
 
 // ---------------------------------------------------------------------------------------------------------------
