@@ -42,6 +42,9 @@ pub struct GpuBuild {
     pub objects: Vec<CodeObject>,
     /// (arch, source, compiler message) for every source that failed to compile.
     pub errors: Vec<(String, String, String)>,
+    /// Every (prefix A, prefix B) pair some kernel declares with `HF_ISA_INTERLEAVE`: the table records each
+    /// function's interleave metric for them (`DisasmFacts::interleave`).
+    pub interleave_pairs: Vec<(String, String)>,
 }
 
 impl GpuBuild {
@@ -54,6 +57,7 @@ impl GpuBuild {
             objdump_path: String::new(),
             objects: Vec::new(),
             errors: Vec::new(),
+            interleave_pairs: Vec::new(),
         }
     }
 
@@ -100,15 +104,21 @@ impl GpuBuild {
                         .collect::<Vec<_>>()
                         .join(", ")
                 };
+                let interleave: Vec<String> = self
+                    .interleave_pairs
+                    .iter()
+                    .map(|(a, b)| format!("({a:?}, {b:?}, {})", f.max_alternations(a, b)))
+                    .collect();
                 s.push_str(&format!(
                     "    DisasmFacts {{ arch: {:?}, kernel: {:?}, instructions: {}, main_loop_instructions: {:?}, \
-                     matrix_ops: &[{}], mnemonics: &[{}] }},\n",
+                     matrix_ops: &[{}], mnemonics: &[{}], interleave: &[{}] }},\n",
                     o.arch,
                     f.name,
                     f.instructions,
                     f.main_loop_instructions,
                     hist(&f.matrix_ops),
-                    hist(&f.mnemonics)
+                    hist(&f.mnemonics),
+                    interleave.join(", ")
                 ));
             }
         }
@@ -428,6 +438,7 @@ pub fn build(root: &Path, sources: &[Source], out: &Path) -> GpuBuild {
         objdump_path: objdump.as_ref().map(|p| p.display().to_string()).unwrap_or_default(),
         objects,
         errors,
+        interleave_pairs: super::scan::interleave_pairs(sources),
     }
 }
 

@@ -1,4 +1,5 @@
-//! Finds kernel sources and their `HF_EXPORT` / `HF_ISA_EXPECT` declarations; writes the Rust kernel table.
+//! Finds kernel sources and their `HF_EXPORT` / `HF_ISA_EXPECT` / `HF_ISA_INTERLEAVE` declarations; writes the Rust
+//! kernel table.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -19,6 +20,8 @@ pub struct Kernel {
     pub params: String,
     /// (arch, mnemonic) pairs from `HF_ISA_EXPECT`.
     pub isa_expect: Vec<(String, String)>,
+    /// (arch, prefix A, prefix B, minimum alternations) from `HF_ISA_INTERLEAVE`.
+    pub isa_interleave: Vec<(String, String, String, u32)>,
 }
 
 pub fn scan(kernels_dir: &Path) -> Vec<Source> {
@@ -36,6 +39,7 @@ pub fn scan(kernels_dir: &Path) -> Vec<Source> {
                     name: args[0].clone(),
                     params: args[1].clone(),
                     isa_expect: Vec::new(),
+                    isa_interleave: Vec::new(),
                 });
             }
         }
@@ -47,6 +51,15 @@ pub fn scan(kernels_dir: &Path) -> Vec<Source> {
                 }
             }
         }
+        for args in macro_calls(&text, "HF_ISA_INTERLEAVE") {
+            if args.len() == 5 {
+                if let (Some(k), Ok(min)) = (kernels.iter_mut().find(|k| k.name == args[0]), args[4].parse()) {
+                    let unquote = |x: &String| x.trim_matches('"').to_string();
+                    k.isa_interleave
+                        .push((args[1].clone(), unquote(&args[2]), unquote(&args[3]), min));
+                }
+            }
+        }
         let rel = path
             .strip_prefix(kernels_dir)
             .unwrap()
@@ -55,6 +68,19 @@ pub fn scan(kernels_dir: &Path) -> Vec<Source> {
         out.push(Source { path, rel, kernels });
     }
     out
+}
+
+/// Every distinct (prefix A, prefix B) pair declared with `HF_ISA_INTERLEAVE` in `sources`.
+pub fn interleave_pairs(sources: &[Source]) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> = sources
+        .iter()
+        .flat_map(|s| &s.kernels)
+        .flat_map(|k| &k.isa_interleave)
+        .map(|(_, a, b, _)| (a.clone(), b.clone()))
+        .collect();
+    pairs.sort();
+    pairs.dedup();
+    pairs
 }
 
 fn walk(dir: &Path, files: &mut Vec<PathBuf>) {
@@ -100,12 +126,18 @@ pub fn write_table(sources: &[Source], gpu: &super::gpu::GpuBuild, emu: &super::
     for src in sources {
         for k in &src.kernels {
             let exp: Vec<String> = k.isa_expect.iter().map(|(a, m)| format!("({a:?}, {m:?})")).collect();
+            let il: Vec<String> = k
+                .isa_interleave
+                .iter()
+                .map(|(arch, a, b, n)| format!("({arch:?}, {a:?}, {b:?}, {n})"))
+                .collect();
             writeln!(
                 s,
-                "    KernelInfo {{ name: {:?}, source: {:?}, isa_expect: &[{}] }},",
+                "    KernelInfo {{ name: {:?}, source: {:?}, isa_expect: &[{}], isa_interleave: &[{}] }},",
                 k.name,
                 src.rel,
-                exp.join(", ")
+                exp.join(", "),
+                il.join(", ")
             )
             .unwrap();
         }

@@ -9,6 +9,9 @@ pub struct KernelInfo {
     pub source: &'static str,
     /// `(arch, mnemonic)`: matrix instructions the ISA gate requires in this kernel.
     pub isa_expect: &'static [(&'static str, &'static str)],
+    /// `(arch, prefix A, prefix B, minimum)` from `HF_ISA_INTERLEAVE`: the ISA gate requires at least `minimum`
+    /// alternations between A- and B-instructions in one basic block of a loop ([`crate::isa::disasm`]).
+    pub isa_interleave: &'static [(&'static str, &'static str, &'static str, u32)],
 }
 
 /// What the build read from one kernel's disassembly (see [`crate::isa`] for the main-loop heuristic).
@@ -26,6 +29,9 @@ pub struct DisasmFacts {
     pub matrix_ops: &'static [(&'static str, u32)],
     /// `(mnemonic, count)` of every instruction (what `HF_ISA_EXPECT` is checked against).
     pub mnemonics: &'static [(&'static str, u32)],
+    /// `(prefix A, prefix B, alternations)`: the interleave metric for every pair any kernel declares with
+    /// `HF_ISA_INTERLEAVE` (what it is checked against).
+    pub interleave: &'static [(&'static str, &'static str, u32)],
 }
 
 include!(concat!(env!("OUT_DIR"), "/kernel_table.rs"));

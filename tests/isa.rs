@@ -2,7 +2,8 @@
 //!
 //! Rules (hipforge::isa::gate_violations): the kernel exists for both archs, scratch is 0, VGPR+AGPR ≤ 512, static +
 //! declared dynamic LDS (`HF_DYNAMIC_LDS`) within the arch (64 KiB gfx942, 160 KiB gfx950), no LDS instructions in a
-//! kernel without LDS, and every `HF_ISA_EXPECT` instruction is in the code.
+//! kernel without LDS, and every `HF_ISA_EXPECT` instruction is in the code. Plus (hipforge::isa::
+//! interleave_violations) every `HF_ISA_INTERLEAVE` minimum is met by the measured schedule.
 //! Without a HIP-capable compiler at build time the gate skips with the reason, unless
 //! `HIPFORGE_REQUIRE_GPU_TOOLCHAIN=1`, which makes the skip a failure. The planted-failure test compiles
 //! tests/isa_fixtures/planted.hip and shows the gate rejecting it.
@@ -59,6 +60,7 @@ fn every_kernel_passes_the_gate_on_gfx942_and_gfx950() {
     );
     let mut violations = Vec::new();
     let mut checked = 0;
+    let mut interleave_checked = 0;
     for k in kernels::KERNELS {
         for arch in GATED_ARCHS {
             let report = match isa::report(arch, k.name) {
@@ -85,12 +87,35 @@ fn every_kernel_passes_the_gate_on_gfx942_and_gfx950() {
                 facts.mnemonics,
                 k.isa_expect,
             ));
+            violations.extend(isa::interleave_violations(
+                arch,
+                k.name,
+                facts.interleave,
+                k.isa_interleave,
+            ));
+            interleave_checked += k.isa_interleave.iter().filter(|d| d.0 == arch).count();
             checked += 1;
         }
     }
     assert!(violations.is_empty(), "ISA gate failed:\n{}", violations.join("\n"));
     assert_eq!(checked, kernels::KERNELS.len() * GATED_ARCHS.len());
-    eprintln!("ISA gate: {checked} kernel/arch pairs pass");
+    // The attention kernels declare their MFMA/softmax interleave; losing the declarations must not pass silently.
+    for name in [
+        "hf_attn_fwd_bf16_d128",
+        "hf_attn_fwd_f8e4m3_d64",
+        "hf_attn_decode_f16_d128",
+    ] {
+        let k = kernels::find(name).expect("attention kernel in the table");
+        for arch in GATED_ARCHS {
+            assert!(
+                k.isa_interleave
+                    .iter()
+                    .any(|d| d.0 == arch && d.1 == "v_mfma" && d.2 == "v_exp_f32"),
+                "{name} lost its HF_ISA_INTERLEAVE declaration for {arch}"
+            );
+        }
+    }
+    eprintln!("ISA gate: {checked} kernel/arch pairs pass ({interleave_checked} interleave declarations)");
 }
 
 #[test]
@@ -167,6 +192,27 @@ fn declared_expectations(source: &str, kernel: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// `(arch, prefix A, prefix B, minimum)` of every `HF_ISA_INTERLEAVE(kernel, ...)` line of `source`.
+fn declared_interleaves(source: &str, kernel: &str) -> Vec<(String, String, String, u32)> {
+    source
+        .lines()
+        .filter_map(|l| {
+            l.trim()
+                .strip_prefix("HF_ISA_INTERLEAVE(")?
+                .strip_suffix(')')
+                .map(str::to_string)
+        })
+        .filter_map(|args| {
+            let p: Vec<&str> = args.split(',').map(str::trim).collect();
+            if p.len() != 5 || p[0] != kernel {
+                return None;
+            }
+            let unquote = |x: &str| x.trim_matches('"').to_string();
+            Some((p[1].to_string(), unquote(p[2]), unquote(p[3]), p[4].parse().ok()?))
+        })
+        .collect()
+}
+
 #[test]
 fn planted_failures_are_caught() {
     if !toolchain_present("planted_failures_are_caught") {
@@ -226,6 +272,37 @@ fn planted_failures_are_caught() {
             "{arch}: declared dynamic LDS read from the code object"
         );
         assert_eq!(isa::read_dynamic_lds(&co, "hf_fixture_scratch").unwrap(), None);
+        // The interleave rule, on the measured schedule of two twins (same work; only one interleaved).
+        let interleave = |kernel: &str| {
+            let f = functions
+                .iter()
+                .find(|f| f.name == kernel)
+                .expect("fixture kernel in disassembly");
+            let declared = declared_interleaves(&source, kernel);
+            assert_eq!(
+                declared.len(),
+                2,
+                "{kernel}: one HF_ISA_INTERLEAVE per arch in the fixture"
+            );
+            let measured: Vec<(&str, &str, u32)> = declared
+                .iter()
+                .map(|(_, a, b, _)| (a.as_str(), b.as_str(), f.max_alternations(a, b)))
+                .collect();
+            let decl: Vec<(&str, &str, &str, u32)> = declared
+                .iter()
+                .map(|(ar, a, b, n)| (ar.as_str(), a.as_str(), b.as_str(), *n))
+                .collect();
+            let mut v = check(kernel);
+            v.extend(isa::interleave_violations(arch, kernel, &measured, &decl));
+            v
+        };
+        let apart = interleave("hf_fixture_not_interleaved");
+        assert!(
+            apart.len() == 1 && apart[0].contains("did not interleave"),
+            "{arch}: the fenced MFMA-then-exp fixture should violate exactly its HF_ISA_INTERLEAVE: {apart:?}"
+        );
+        let woven = interleave("hf_fixture_interleaved");
+        assert!(woven.is_empty(), "{arch}: the interleaved twin should pass: {woven:?}");
         let too_big = check("hf_fixture_lds_too_big");
         if arch == "gfx942" {
             assert!(

@@ -380,9 +380,11 @@ __device__ void fwd(const AttnFwdParams& p) {
             pv_step(decltype(u)::value, vt, P_prev);
             static_for<q1 - q0>([&](auto i) { exp_step(q0 + decltype(i)::value, s, m_use, sum, P); });
         });
-        // Per P·V step: its read, its QS MFMAs, its share of the VALU (per exp step ≈ 7: two subtractions, two
-        // exponentials, two additions, packing).
-        sched_pipeline<kPvSteps, 1, QS, (kExpSteps * 7 + kPvSteps - 1) / kPvSteps>();
+        // Per P·V step: its read, its QS MFMAs, its share of the VALU. An exp step is 6 to 9 VALU instructions (two
+        // subtractions, two exponentials, two additions, packing; more for bf16 on gfx942); asking for 5 per exp
+        // step is what interleaved best across all kernels with clang-22 (7 asked for left gfx950 f16 d64 decode
+        // at 3 alternations; HF_ISA_INTERLEAVE below keeps watch).
+        sched_pipeline<kPvSteps, 1, QS, (kExpSteps * 5 + kPvSteps - 1) / kPvSteps>();
         for (int qs = 0; qs < QS; ++qs) l[qs] += sum[qs];
     };
 
@@ -640,3 +642,33 @@ HF_ISA_EXPECT(hf_attn_decode_f8e4m3_d64, gfx942, "v_mfma_f32_16x16x32_fp8_fp8")
 HF_ISA_EXPECT(hf_attn_decode_f8e4m3_d128, gfx942, "v_mfma_f32_16x16x32_fp8_fp8")
 HF_ISA_EXPECT(hf_attn_decode_f8e4m3_d256, gfx942, "v_mfma_f32_16x16x32_fp8_fp8")
 // hf_attn_combine has no matrix instruction.
+
+// The P·V MFMAs of tile t−1 interleaved with the exponentials of tile t (the pipeline above): in some basic block of
+// the main loop the MFMAs and v_exp_f32 must alternate at least 6 times (a kernel that runs its MFMAs and then its
+// softmax has at most 2). Measured with clang-22 (`hipforge isa --json`, "interleave"): 7 to 42 at head dims 64, 128.
+// Head dim 256 keeps the same code but is not gated: its short tiles (32 keys) give the scheduler little to
+// interleave, and FP8 on gfx942 comes out at 3.
+HF_ISA_INTERLEAVE(hf_attn_fwd_bf16_d64, gfx950, "v_mfma", "v_exp_f32", 6)
+HF_ISA_INTERLEAVE(hf_attn_fwd_bf16_d128, gfx950, "v_mfma", "v_exp_f32", 6)
+HF_ISA_INTERLEAVE(hf_attn_fwd_f16_d64, gfx950, "v_mfma", "v_exp_f32", 6)
+HF_ISA_INTERLEAVE(hf_attn_fwd_f16_d128, gfx950, "v_mfma", "v_exp_f32", 6)
+HF_ISA_INTERLEAVE(hf_attn_fwd_f8e4m3_d64, gfx950, "v_mfma", "v_exp_f32", 6)
+HF_ISA_INTERLEAVE(hf_attn_fwd_f8e4m3_d128, gfx950, "v_mfma", "v_exp_f32", 6)
+HF_ISA_INTERLEAVE(hf_attn_decode_bf16_d64, gfx950, "v_mfma", "v_exp_f32", 6)
+HF_ISA_INTERLEAVE(hf_attn_decode_bf16_d128, gfx950, "v_mfma", "v_exp_f32", 6)
+HF_ISA_INTERLEAVE(hf_attn_decode_f16_d64, gfx950, "v_mfma", "v_exp_f32", 6)
+HF_ISA_INTERLEAVE(hf_attn_decode_f16_d128, gfx950, "v_mfma", "v_exp_f32", 6)
+HF_ISA_INTERLEAVE(hf_attn_decode_f8e4m3_d64, gfx950, "v_mfma", "v_exp_f32", 6)
+HF_ISA_INTERLEAVE(hf_attn_decode_f8e4m3_d128, gfx950, "v_mfma", "v_exp_f32", 6)
+HF_ISA_INTERLEAVE(hf_attn_fwd_bf16_d64, gfx942, "v_mfma", "v_exp_f32", 6)
+HF_ISA_INTERLEAVE(hf_attn_fwd_bf16_d128, gfx942, "v_mfma", "v_exp_f32", 6)
+HF_ISA_INTERLEAVE(hf_attn_fwd_f16_d64, gfx942, "v_mfma", "v_exp_f32", 6)
+HF_ISA_INTERLEAVE(hf_attn_fwd_f16_d128, gfx942, "v_mfma", "v_exp_f32", 6)
+HF_ISA_INTERLEAVE(hf_attn_fwd_f8e4m3_d64, gfx942, "v_mfma", "v_exp_f32", 6)
+HF_ISA_INTERLEAVE(hf_attn_fwd_f8e4m3_d128, gfx942, "v_mfma", "v_exp_f32", 6)
+HF_ISA_INTERLEAVE(hf_attn_decode_bf16_d64, gfx942, "v_mfma", "v_exp_f32", 6)
+HF_ISA_INTERLEAVE(hf_attn_decode_bf16_d128, gfx942, "v_mfma", "v_exp_f32", 6)
+HF_ISA_INTERLEAVE(hf_attn_decode_f16_d64, gfx942, "v_mfma", "v_exp_f32", 6)
+HF_ISA_INTERLEAVE(hf_attn_decode_f16_d128, gfx942, "v_mfma", "v_exp_f32", 6)
+HF_ISA_INTERLEAVE(hf_attn_decode_f8e4m3_d64, gfx942, "v_mfma", "v_exp_f32", 6)
+HF_ISA_INTERLEAVE(hf_attn_decode_f8e4m3_d128, gfx942, "v_mfma", "v_exp_f32", 6)

@@ -11,6 +11,13 @@
 //! can be fooled by code the compiler lays out out of line (a loop body split around a far block), which it then
 //! counts as part of the region — the count is an address range, not a control-flow-graph loop.
 
+//! **Interleave metric** (`HF_ISA_INTERLEAVE`). The function is cut into basic blocks: a block ends after a branch
+//! or `s_endpgm` and a new one starts at every branch target. Only blocks inside a loop region (as above: some
+//! backward branch's `[target, branch]` contains them) count. In one block, take the instructions whose mnemonics
+//! start with prefix A or prefix B, in order; the alternations are the number of neighbours among them that differ
+//! (A A B B A → 2). A kernel that issues its MFMAs and then its exponentials in one block has at most 2 (M… E… M…);
+//! one whose scheduler interleaves them has many. The metric is the maximum over the loop's blocks.
+
 /// What the disassembly says about one function (kernel).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FunctionSummary {
@@ -24,6 +31,42 @@ pub struct FunctionSummary {
     pub matrix_ops: Vec<(String, u32)>,
     /// `(mnemonic, count)` of every instruction, sorted by mnemonic.
     pub mnemonics: Vec<(String, u32)>,
+    /// The basic blocks inside loop regions, each as its mnemonics in address order (see the interleave metric).
+    pub loop_blocks: Vec<Vec<String>>,
+}
+
+impl FunctionSummary {
+    /// The interleave metric for prefixes `a` and `b`: the most alternations between them in one basic block of a
+    /// loop (module docs).
+    pub fn max_alternations(&self, a: &str, b: &str) -> u32 {
+        self.loop_blocks
+            .iter()
+            .map(|blk| alternations(blk, a, b))
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+/// Alternations between instructions starting with `a` and with `b` in `block` (others are skipped): the number of
+/// neighbouring pairs among them that differ. A mnemonic matching both prefixes counts as `a`.
+pub fn alternations<S: AsRef<str>>(block: &[S], a: &str, b: &str) -> u32 {
+    let mut last: Option<bool> = None;
+    let mut n = 0;
+    for m in block {
+        let m = m.as_ref();
+        let is_a = if m.starts_with(a) {
+            true
+        } else if m.starts_with(b) {
+            false
+        } else {
+            continue;
+        };
+        if last.is_some_and(|l| l != is_a) {
+            n += 1;
+        }
+        last = Some(is_a);
+    }
+    n
 }
 
 /// True for the matrix-core instructions of CDNA (MFMA, sparse SMFMAC) and RDNA/gfx12+ (WMMA, SWMMAC).
@@ -152,11 +195,30 @@ fn summarize(name: String, mut insns: Vec<Insn>) -> FunctionSummary {
             .count()
     };
     let main = innermost.max_by_key(|r| (matrix_in(r), r.1 - r.0));
+
+    // Basic blocks (index ranges) that lie inside some loop region.
+    let targets: std::collections::BTreeSet<u64> = insns.iter().filter_map(|i| i.target).collect();
+    let mut loop_blocks = Vec::new();
+    let mut start = 0;
+    for idx in 0..insns.len() {
+        let ends = insns[idx].target.is_some()
+            || insns[idx].mnemonic == "s_endpgm"
+            || insns[idx].mnemonic.starts_with("s_cbranch_")
+            || insns[idx].mnemonic == "s_branch";
+        let next_is_target = insns.get(idx + 1).is_some_and(|n| targets.contains(&n.addr));
+        if ends || next_is_target || idx + 1 == insns.len() {
+            if regions.iter().any(|r| r.0 <= start && idx <= r.1) {
+                loop_blocks.push(insns[start..=idx].iter().map(|i| i.mnemonic.clone()).collect());
+            }
+            start = idx + 1;
+        }
+    }
     FunctionSummary {
         name,
         instructions: insns.len() as u32,
         main_loop_instructions: main.map(|r| (r.1 - r.0 + 1) as u32),
         matrix_ops: hist,
         mnemonics,
+        loop_blocks,
     }
 }

@@ -278,6 +278,9 @@ pub struct KernelReport {
     pub instructions: Option<u32>,
     /// Instructions in the main loop ([`disasm`] documents the heuristic); `None` without a loop or disassembler.
     pub main_loop_instructions: Option<u32>,
+    /// `(prefix A, prefix B, alternations)`: the interleave metric ([`disasm`]) for every pair some kernel declares
+    /// with `HF_ISA_INTERLEAVE`; empty without a disassembler.
+    pub interleave: Vec<(String, String, u32)>,
 }
 
 /// The report for `kernel` on `arch`, from the embedded code object.
@@ -333,6 +336,14 @@ fn assemble(arch: &str, resources: Resources) -> KernelReport {
             .unwrap_or_default(),
         instructions: facts.map(|f| f.instructions),
         main_loop_instructions: facts.and_then(|f| f.main_loop_instructions),
+        interleave: facts
+            .map(|f| {
+                f.interleave
+                    .iter()
+                    .map(|(a, b, n)| (a.to_string(), b.to_string(), *n))
+                    .collect()
+            })
+            .unwrap_or_default(),
         resources,
     }
 }
@@ -364,12 +375,23 @@ impl KernelReport {
             .iter()
             .map(|(m, n)| format!("{}: {n}", json_str(m)))
             .collect();
+        let il: Vec<String> = self
+            .interleave
+            .iter()
+            .map(|(a, b, n)| {
+                format!(
+                    "{{\"a\": {}, \"b\": {}, \"alternations\": {n}}}",
+                    json_str(a),
+                    json_str(b)
+                )
+            })
+            .collect();
         format!(
             "{{\"kernel\": {}, \"arch\": {}, \"vgprs\": {}, \"agprs\": {}, \"vgprs_plus_agprs\": {}, \"sgprs\": {}, \
              \"lds_bytes\": {}, \"dynamic_lds_bytes\": {}, \"scratch_bytes\": {}, \"uses_dynamic_stack\": {}, \"vgpr_spills\": {}, \
              \"sgpr_spills\": {}, \"max_block_threads\": {}, \"wavefront_size\": {}, \
              \"occupancy_waves_per_simd\": {occ}, \"occupancy_limited_by\": {limiter}, \"matrix_instructions\": {{{}}}, \
-             \"instructions\": {}, \"main_loop_instructions\": {}}}",
+             \"instructions\": {}, \"main_loop_instructions\": {}, \"interleave\": [{}]}}",
             json_str(&self.kernel),
             json_str(&self.arch),
             r.vgprs(),
@@ -387,6 +409,7 @@ impl KernelReport {
             hist.join(", "),
             opt(self.instructions),
             opt(self.main_loop_instructions),
+            il.join(", "),
         )
     }
 }
@@ -470,6 +493,32 @@ fn touches_lds(mnemonic: &str) -> bool {
         ]
         .iter()
         .any(|p| mnemonic.starts_with(p))
+}
+
+/// The ISA gate's interleave rule for one kernel on one arch: for every `(arch, A, B, minimum)` declared with
+/// `HF_ISA_INTERLEAVE` (`declared`; other archs are ignored), the measured metric (`measured`: `(A, B, alternations)`,
+/// see [`disasm`]) must reach the minimum. A pair with no measurement is a violation too. Returns one line per
+/// violation; empty means the kernel passes.
+pub fn interleave_violations(
+    arch: &str,
+    kernel: &str,
+    measured: &[(&str, &str, u32)],
+    declared: &[(&str, &str, &str, u32)],
+) -> Vec<String> {
+    let mut v = Vec::new();
+    for (_, a, b, min) in declared.iter().filter(|(d, ..)| *d == arch) {
+        match measured.iter().find(|(ma, mb, _)| ma == a && mb == b) {
+            Some((_, _, n)) if n >= min => {}
+            Some((_, _, n)) => v.push(format!(
+                "{kernel} on {arch}: {a}* and {b}* alternate {n} times in the best basic block of a loop (expected >= \
+                 {min}, HF_ISA_INTERLEAVE): the scheduler did not interleave them"
+            )),
+            None => v.push(format!(
+                "{kernel} on {arch}: no interleave measurement for {a}*/{b}* (HF_ISA_INTERLEAVE; was the disassembly read?)"
+            )),
+        }
+    }
+    v
 }
 
 #[cfg(test)]
@@ -605,5 +654,54 @@ mod tests {
         // Innermost regions: [0x1008, 0x100C] (2, no MFMA) and [0x1010, 0x1020] (3, two MFMA): the MFMA one wins.
         assert_eq!(f[0].main_loop_instructions, Some(3));
         assert_eq!(f[0].matrix_ops, vec![("v_mfma_f32_16x16x32_bf16".to_string(), 2)]);
+    }
+
+    #[test]
+    fn interleave_metric_counts_alternations_in_one_loop_block() {
+        assert_eq!(
+            disasm::alternations(
+                &["v_mfma_a", "v_mfma_a", "v_exp_f32", "v_add", "v_mfma_b"],
+                "v_mfma",
+                "v_exp"
+            ),
+            2
+        );
+        assert_eq!(disasm::alternations(&["v_mov", "v_add"], "v_mfma", "v_exp"), 0);
+        // Loop 1 [0x1010, 0x1038]: M M E M E M in one block = 4. Loop 2 [0x103C, 0x1054] is cut by the branch target
+        // 0x1048 into [M E] and [M E]: 1 each; the lone branch at 0x1058 closes a third region. The E M E before
+        // the first loop is in no loop: not counted.
+        let text = "\
+0000000000001000 <k>:
+\tv_exp_f32_e32 v1, v1                                     // 000000001000: 00000000
+\tv_mfma_f32_16x16x16_bf16 v[0:3], v[4:5], v[6:7], v[0:3] // 000000001004: 00000000 00000000
+\tv_exp_f32_e32 v1, v1                                     // 00000000100C: 00000000
+\tv_mfma_f32_16x16x16_bf16 v[0:3], v[4:5], v[6:7], v[0:3] // 000000001010: 00000000 00000000
+\tv_mfma_f32_16x16x16_bf16 v[0:3], v[4:5], v[6:7], v[0:3] // 000000001018: 00000000 00000000
+\tv_exp_f32_e32 v1, v1                                     // 000000001020: 00000000
+\tv_mfma_f32_16x16x16_bf16 v[0:3], v[4:5], v[6:7], v[0:3] // 000000001024: 00000000 00000000
+\tv_exp_f32_e32 v1, v1                                     // 00000000102C: 00000000
+\tv_mfma_f32_16x16x16_bf16 v[0:3], v[4:5], v[6:7], v[0:3] // 000000001030: 00000000 00000000
+\ts_cbranch_scc1 65525                                     // 000000001038: 00000000 <k+0x10>
+\tv_mfma_f32_16x16x16_bf16 v[0:3], v[4:5], v[6:7], v[0:3] // 00000000103C: 00000000 00000000
+\tv_exp_f32_e32 v1, v1                                     // 000000001044: 00000000
+\tv_mfma_f32_16x16x16_bf16 v[0:3], v[4:5], v[6:7], v[0:3] // 000000001048: 00000000 00000000
+\tv_exp_f32_e32 v1, v1                                     // 000000001050: 00000000
+\ts_cbranch_vccnz 65529                                    // 000000001054: 00000000 <k+0x3c>
+\ts_cbranch_execz 65531                                    // 000000001058: 00000000 <k+0x48>
+\ts_endpgm                                                 // 00000000105C: 00000000
+";
+        let f = disasm::analyze(text);
+        assert_eq!(f[0].max_alternations("v_mfma", "v_exp_f32"), 4);
+        assert_eq!(f[0].loop_blocks.len(), 4, "{:?}", f[0].loop_blocks);
+        let measured = [("v_mfma", "v_exp_f32", 4)];
+        assert!(interleave_violations("gfx950", "k", &measured, &[("gfx950", "v_mfma", "v_exp_f32", 4)]).is_empty());
+        let low = interleave_violations("gfx950", "k", &measured, &[("gfx950", "v_mfma", "v_exp_f32", 5)]);
+        assert!(low.len() == 1 && low[0].contains("alternate 4 times"), "{low:?}");
+        assert!(interleave_violations("gfx942", "k", &measured, &[("gfx950", "v_mfma", "v_exp_f32", 50)]).is_empty());
+        let unmeasured = interleave_violations("gfx950", "k", &[], &[("gfx950", "v_mfma", "v_exp_f32", 1)]);
+        assert!(
+            unmeasured.len() == 1 && unmeasured[0].contains("no interleave measurement"),
+            "{unmeasured:?}"
+        );
     }
 }

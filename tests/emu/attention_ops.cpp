@@ -97,6 +97,19 @@ int main() {
     for (int d = 0; d < 128; ++d)
       for (int j = 0; j < 64; j += 4)
         HF_CHECK(t128::vt_offset(d, j + 3) == t128::vt_offset(d, j) + 6 && t128::vt_offset(d, j) % 8 == 0, "d %d j %d", d, j);
+    // With a 32-key P·V MFMA (gfx950), the 8 keys one lane feeds it, 16h + 4g + r of a 32-key chunk, are one aligned
+    // 16-byte run in that order (one ds_read_b128).
+    if (t128::pv_k == 32)
+      for (int d = 0; d < 128; ++d)
+        for (int j0 = 0; j0 < 64; j0 += 32)
+          for (int g = 0; g < 4; ++g) {
+            const int base = t128::vt_offset(d, j0 + 4 * g);
+            HF_CHECK(base % 16 == 0, "d %d chunk %d g %d: not 16-byte aligned", d, j0, g);
+            for (int h = 0; h < 2; ++h)
+              for (int r = 0; r < 4; ++r)
+                HF_CHECK(t128::vt_offset(d, j0 + 16 * h + 4 * g + r) == base + (4 * h + r) * 2, "d %d j0 %d g %d h %d r %d",
+                         d, j0, g, h, r);
+          }
   }
 
   HF_SECTION("block_order is a permutation");

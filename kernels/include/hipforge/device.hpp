@@ -14,6 +14,9 @@
 //     (emulator: a launchable entry; GPU: nothing but checks). build.rs scans for it to make the Rust kernel table.
 //   - HF_ISA_EXPECT(name, arch, "mnemonic"): the MFMA/WMMA instruction the ISA gate must find in `name` for `arch`
 //     (expands to nothing; build.rs scans it).
+//   - HF_ISA_INTERLEAVE(name, arch, "prefix A", "prefix B", min): the ISA gate requires, in some basic block of a
+//     loop of `name` on `arch`, at least `min` alternations between instructions starting with A and with B (e.g.
+//     "v_mfma" and "v_exp_f32": MFMAs interleaved with the softmax). Expands to nothing; build.rs scans it.
 //   - HF_DYNAMIC_LDS(name, bytes): the dynamic LDS (HIP_DYNAMIC_SHARED) kernel `name` needs per block, a constant
 //     expression that may depend on the arch macros. Code-object metadata records only static LDS, so this is how
 //     the ISA gate, the occupancy model and the HIP launch learn it (GPU: a constant `hf_dynamic_lds__name` in the
@@ -57,6 +60,7 @@ typedef float    f32x2   __attribute__((ext_vector_type(2)));
 }  // namespace hf
 
 #define HF_ISA_EXPECT(name, arch, mnemonic)
+#define HF_ISA_INTERLEAVE(name, arch, prefix_a, prefix_b, min_alternations)
 
 #if defined(HIPFORGE_EMULATOR)
 #  include "hipforge/emu/device_emu.hpp"
