@@ -145,13 +145,6 @@ __device__ void fwd(const AttnFwdParams& p) {
     constexpr int NCH = BN * CH;         // chunks per K (or V) tile
     constexpr int RK = (NCH + kThreads - 1) / kThreads;
     constexpr int EPC = 16 / ES;         // elements per chunk
-#if defined(__gfx942__)
-    // gfx942 at head dim 256 keeps 8 bytes of scratch when the next tile is in registers during the math, so it
-    // issues those loads after the math instead (the LDS double buffer still overlaps the stores with other waves).
-    constexpr bool kPrefetch = D <= 128;
-#else
-    constexpr bool kPrefetch = true;
-#endif
     static_assert(D % mq::k == 0 && BN % mp::k == 0, "tile sizes must be whole MFMAs");
 
     // Two K/Vᵀ stages in dynamic LDS, declared with HF_DYNAMIC_LDS (`lds_bytes` above; the launch passes it,
@@ -424,7 +417,7 @@ __device__ void fwd(const AttnFwdParams& p) {
         const unsigned char* vt_prev = smem + (stage ^ 1) * tiles::stage_bytes + tiles::k_bytes;  // Vᵀ(t−1)
         const bool v_due = t > t_begin;  // Vᵀ(t) still to stage (the prologue staged the first one)
         if (v_due) load_v(t);
-        if (kPrefetch && t + 1 < t_end) load_k(t + 1);
+        if (t + 1 < t_end) load_k(t + 1);
         if (sees(t * BN)) {
             f32x4 s[JT][QS];
             float m_next[QS], alpha[QS];
@@ -461,7 +454,6 @@ __device__ void fwd(const AttnFwdParams& p) {
                 clear(pf);
             }
         }
-        if (!kPrefetch && t + 1 < t_end) load_k(t + 1);
         if (t + 1 < t_end) store_k(stage ^ 1);
         __syncthreads();
     }
@@ -645,9 +637,9 @@ HF_ISA_EXPECT(hf_attn_decode_f8e4m3_d256, gfx942, "v_mfma_f32_16x16x32_fp8_fp8")
 
 // The P·V MFMAs of tile t−1 interleaved with the exponentials of tile t (the pipeline above): in some basic block of
 // the main loop the MFMAs and v_exp_f32 must alternate at least 6 times (a kernel that runs its MFMAs and then its
-// softmax has at most 2). Measured with clang-22 (`hipforge isa --json`, "interleave"): 7 to 42 at head dims 64, 128.
-// Head dim 256 keeps the same code but is not gated: its short tiles (32 keys) give the scheduler little to
-// interleave, and FP8 on gfx942 comes out at 3.
+// softmax has at most 2). Measured with clang-22 (`hipforge isa --json`, "interleave"): 7 to 42. Head dim 256 runs
+// the same code; all of it is gated but the FP8 decode kernel on gfx942, whose short tiles (32 keys, one query tile)
+// the scheduler leaves at 3 alternations.
 HF_ISA_INTERLEAVE(hf_attn_fwd_bf16_d64, gfx950, "v_mfma", "v_exp_f32", 6)
 HF_ISA_INTERLEAVE(hf_attn_fwd_bf16_d128, gfx950, "v_mfma", "v_exp_f32", 6)
 HF_ISA_INTERLEAVE(hf_attn_fwd_f16_d64, gfx950, "v_mfma", "v_exp_f32", 6)
@@ -672,3 +664,14 @@ HF_ISA_INTERLEAVE(hf_attn_decode_f16_d64, gfx942, "v_mfma", "v_exp_f32", 6)
 HF_ISA_INTERLEAVE(hf_attn_decode_f16_d128, gfx942, "v_mfma", "v_exp_f32", 6)
 HF_ISA_INTERLEAVE(hf_attn_decode_f8e4m3_d64, gfx942, "v_mfma", "v_exp_f32", 6)
 HF_ISA_INTERLEAVE(hf_attn_decode_f8e4m3_d128, gfx942, "v_mfma", "v_exp_f32", 6)
+HF_ISA_INTERLEAVE(hf_attn_fwd_bf16_d256, gfx950, "v_mfma", "v_exp_f32", 6)
+HF_ISA_INTERLEAVE(hf_attn_fwd_f16_d256, gfx950, "v_mfma", "v_exp_f32", 6)
+HF_ISA_INTERLEAVE(hf_attn_fwd_f8e4m3_d256, gfx950, "v_mfma", "v_exp_f32", 6)
+HF_ISA_INTERLEAVE(hf_attn_decode_bf16_d256, gfx950, "v_mfma", "v_exp_f32", 6)
+HF_ISA_INTERLEAVE(hf_attn_decode_f16_d256, gfx950, "v_mfma", "v_exp_f32", 6)
+HF_ISA_INTERLEAVE(hf_attn_decode_f8e4m3_d256, gfx950, "v_mfma", "v_exp_f32", 6)
+HF_ISA_INTERLEAVE(hf_attn_fwd_bf16_d256, gfx942, "v_mfma", "v_exp_f32", 6)
+HF_ISA_INTERLEAVE(hf_attn_fwd_f16_d256, gfx942, "v_mfma", "v_exp_f32", 6)
+HF_ISA_INTERLEAVE(hf_attn_fwd_f8e4m3_d256, gfx942, "v_mfma", "v_exp_f32", 6)
+HF_ISA_INTERLEAVE(hf_attn_decode_bf16_d256, gfx942, "v_mfma", "v_exp_f32", 6)
+HF_ISA_INTERLEAVE(hf_attn_decode_f16_d256, gfx942, "v_mfma", "v_exp_f32", 6)
