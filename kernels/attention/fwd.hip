@@ -138,7 +138,6 @@ __device__ void fwd(const AttnFwdParams& p) {
     constexpr int KLQ = mq::k / 4;     // Q/K items per lane per MFMA
     constexpr int KC = D / mq::k;      // MFMAs along the head dim for one 16×16 score tile
     constexpr int JT = BN / 16;        // 16-key score tiles per KV tile
-    constexpr int KLP = mp::k / 4;     // P/V items per lane per MFMA
     constexpr int JC = BN / mp::k;     // MFMAs along the keys for one 16×16 output tile
     constexpr int DT = D / 16;         // 16-wide head-dim tiles of O
     constexpr int CH = tiles::k_chunks;  // 16-byte chunks per K/V row in global memory
@@ -251,7 +250,7 @@ __device__ void fwd(const AttnFwdParams& p) {
         for (int s = 0; s < RK; ++s) {
             const int c = opaque(tid + s * kThreads), j = c / CH, cc = c % CH;  // addresses per tile, not hoisted
             if (c >= NCH) continue;
-            // V goes in transposed (Vt[d][j]): the P·V MFMA reads it as its A operand, 4 keys at a time.
+            // V goes in transposed (Vt[d][j], laid out by kv_tiles): the P·V MFMA reads it as its A operand.
             for (int e = 0; e < EPC; ++e) {
                 const int d = cc * EPC + e;
                 unsigned short bits;
@@ -360,9 +359,9 @@ __device__ void fwd(const AttnFwdParams& p) {
     };
 
     // The exponentials of this tile (P, l += Σ P; m is final for the tile) with the P·V product of the previous
-    // tile woven through them — P·V step u, then its share of the exp steps, written in
-    // that order and asked of the scheduler (sched_pipeline) in that pattern, so the interleave survives even where
-    // the scheduler falls back to source order (it does when its own schedule would need more registers).
+    // tile woven through them — P·V step u, then its share of the exp steps, written in that order and asked of the
+    // scheduler (sched_pipeline) in that pattern, so the interleave survives even where the scheduler falls back to
+    // source order (it does when its own schedule would need more registers).
     auto softmax_exp_pv = [&](const unsigned char* vt, const pfrags& P_prev, const f32x4 (&s)[JT][QS], pfrags& P) {
         float m_use[QS], sum[QS];
         offsets(m_use, sum);
@@ -384,8 +383,11 @@ __device__ void fwd(const AttnFwdParams& p) {
     // ---- the pipeline
     // Math, per wave: the P·V product of a tile is deferred by one tile, so that its MFMAs share a basic block with
     // the next tile's exponentials and the scheduler interleaves the two (sched_pipeline): the MFMA pipe runs while
-    // the VALU computes the softmax. The order that keeps the lazy rescale exact: S(t), max(t) → α(t);
-    // O += V(t−1)·P(t−1) (P(t−1) is in the scale of the old max) ∥ P(t) = exp2(S(t) − m(t)); then O *= α(t).
+    // the VALU computes the softmax. Per tile: S(t) = K·Qᵀ, max(t). Usually m stays for every row of the wave, and
+    // the block is O += Vᵀ(t−1)·P(t−1) ∥ P(t) = exp2(S(t) − m). When m moves for some row, P(t−1) (in the old
+    // scale) is settled first, O and l are rescaled, and the block then multiplies zeros for its P·V half: the
+    // lazy rescale stays exact, and the exponentials exist in one copy (a second, P·V-free copy would be hoisted
+    // out of the branch by the compiler, away from the MFMAs).
     // Memory, two LDS stages, one barrier per tile. Iteration t reads K(t) from stage t&1 and Vᵀ(t−1) from the other
     // stage, so: K(t+1) is loaded at the top of iteration t and stored into the other stage before the barrier that
     // ends it; Vᵀ(t) is loaded at the top of iteration t, its latency covered by the S(t) MFMAs, and stored into stage
