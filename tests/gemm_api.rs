@@ -206,8 +206,8 @@ fn missing_c_scales_or_bias_are_invalid_arguments() {
     let Some(dev) = emulator(Arch::Gfx950) else {
         return;
     };
-    let a = dev.upload(&vec![bf16::ZERO; 64]).unwrap();
-    let b = dev.upload(&vec![bf16::ZERO; 64]).unwrap();
+    let a = dev.upload(&[bf16::ZERO; 64]).unwrap();
+    let b = dev.upload(&[bf16::ZERO; 64]).unwrap();
     let mut d = dev.alloc_zeroed::<f32>(64).unwrap();
     for (spec, name) in [
         (bf16_spec().alpha_beta(1.0, 0.5), "c"),
@@ -231,8 +231,8 @@ fn buffers_of_another_device_are_a_device_mismatch() {
         return;
     };
     let spec = bf16_spec();
-    let a = d942.upload(&vec![bf16::ZERO; 64]).unwrap();
-    let b = d950.upload(&vec![bf16::ZERO; 64]).unwrap();
+    let a = d942.upload(&[bf16::ZERO; 64]).unwrap();
+    let b = d950.upload(&[bf16::ZERO; 64]).unwrap();
     let mut d = d950.alloc_zeroed::<f32>(64).unwrap();
     let err = GemmPlan::new(&d950, &spec)
         .unwrap()

@@ -555,6 +555,16 @@ fn build(
     s
 }
 
+/// (m, n, k), batch, input pair, output, forced tile, forced splits.
+type RaggedCase = (
+    (usize, usize, usize),
+    usize,
+    (DType, DType),
+    DType,
+    Option<Tile>,
+    Option<u32>,
+);
+
 /// The ragged shapes of the issue on both tiles, with split-K and batches, for one 16-bit and one 8-bit family.
 fn ragged(arch: Arch) {
     let Some(dev) = emulator(arch.clone()) else {
@@ -562,14 +572,7 @@ fn ragged(arch: Arch) {
     };
     let e4 = arch.fp8_e4m3();
     let mut failures = Vec::new();
-    let cases: [(
-        (usize, usize, usize),
-        usize,
-        (DType, DType),
-        DType,
-        Option<Tile>,
-        Option<u32>,
-    ); 8] = [
+    let cases: [RaggedCase; 8] = [
         (
             (1, 1, 1),
             1,
