@@ -6,15 +6,18 @@
 //! is planned with `GemmPlan::with_options` on the arch's emulator, and what the plan reports back (its spec, tile
 //! and split count) is the configuration it stands for. A greedy builder picks cases until every valid pair of
 //! factor levels is in one; after running them, an independent check recomputes the pairs from the plans that ran
-//! and fails listing any valid pair none of them covered.
+//! and fails listing any valid pair none of them covered. A 1×1×1 case counts only for the pairs of its shape
+//! level ([`counts`]): a single output element can hide a feature. The harness draws bias and C on the product's
+//! scale so each term shows in D. Planted-bug check (by hand, not committed): a kernel that drops the bias for i8
+//! inputs fails both covering tests.
 //!
 //! `ragged_*` runs the ragged shapes on both tiles with split-K and batches; `randomized_*` draws more
 //! cases with random shapes.
 //!
 //! Size and time, measured on the 2-core build machine with `cargo test --release --test gemm_emulator` (both arches
 //! in parallel): gfx942 has 359,040 valid configurations with 763 valid pairs, covered by 50 cases; gfx950 391,040,
-//! 796 and 53. Each covering test took about 10 s (6–7 s of it planning the 806,400 candidates), and about 40 s
-//! while other builds loaded the machine; the whole file about 13 s.
+//! 796 and 53. Each covering test took 10–30 s (6–12 s of it planning the 806,400 candidates), depending on
+//! how much other builds loaded the machine; the whole file 13–45 s.
 
 mod common;
 
@@ -86,10 +89,25 @@ fn pairs_of(c: &Config) -> impl Iterator<Item = Pair> + '_ {
     (0..NF).flat_map(move |i| (i + 1..NF).map(move |j| (i as u8, c[i], j as u8, c[j])))
 }
 
-/// The pairs of `valid` that no configuration of `ran` contains, in order. This is the whole check: it knows
-/// nothing of how the cases were chosen.
+/// Index of the single-element shape (1×1×1) in [`SHAPES`].
+const SINGLE: u8 = 0;
+
+/// Whether a case with configuration `c` counts for a pair of factors `i` and `j`: a 1×1×1 case only for the pairs
+/// of its own shape level. One output element can hide a feature entirely (a negative value through SiLU or GELU
+/// comes out as ~0 whatever bias was added), so every other pair must also meet in a case with more elements.
+fn counts(c: &Config, i: usize, j: usize) -> bool {
+    c[F_SHAPE] != SINGLE || i == F_SHAPE || j == F_SHAPE
+}
+
+/// The pairs a case with configuration `c` covers (see [`counts`]).
+fn covered_by(c: &Config) -> impl Iterator<Item = Pair> + '_ {
+    pairs_of(c).filter(move |p| counts(c, p.0 as usize, p.2 as usize))
+}
+
+/// The pairs of `valid` that no case of `ran` covers, in order. This is the whole check: it knows nothing of how the
+/// cases were chosen.
 fn missing_pairs(valid: &[Pair], ran: &[Config]) -> Vec<Pair> {
-    let covered: std::collections::BTreeSet<Pair> = ran.iter().flat_map(pairs_of).collect();
+    let covered: std::collections::BTreeSet<Pair> = ran.iter().flat_map(covered_by).collect();
     valid.iter().filter(|p| !covered.contains(p)).copied().collect()
 }
 
@@ -123,6 +141,15 @@ impl PairIndex {
     fn slots<'a>(&'a self, c: &'a Config) -> impl Iterator<Item = usize> + 'a {
         (0..NF).flat_map(move |i| {
             (i + 1..NF).map(move |j| self.offset[i][j] + c[i] as usize * self.sizes[j] + c[j] as usize)
+        })
+    }
+
+    /// The slots a case with configuration `c` covers (see [`counts`]).
+    fn covered_slots<'a>(&'a self, c: &'a Config) -> impl Iterator<Item = usize> + 'a {
+        (0..NF).flat_map(move |i| {
+            (i + 1..NF)
+                .filter(move |&j| counts(c, i, j))
+                .map(move |j| self.offset[i][j] + c[i] as usize * self.sizes[j] + c[j] as usize)
         })
     }
 
@@ -323,7 +350,7 @@ fn cost(c: &Config) -> usize {
 }
 
 /// Greedy covering (AETG-style, deterministic): repeatedly take the valid configuration that covers the most pairs
-/// not yet covered, the cheaper one on a tie, until every pair of `valid` is covered.
+/// not yet covered (by [`counts`]), the cheaper one on a tie, until every pair of `valid` is covered.
 fn greedy_cover(valid: &[Config]) -> Vec<Config> {
     let index = PairIndex::spanning(valid);
     let mut uncovered = vec![false; index.total];
@@ -338,7 +365,7 @@ fn greedy_cover(valid: &[Config]) -> Vec<Config> {
     while left > 0 {
         let mut best: Option<(usize, usize, Config)> = None; // (gain, cost, config)
         pool.retain(|c| {
-            let gain = index.slots(c).filter(|&s| uncovered[s]).count();
+            let gain = index.covered_slots(c).filter(|&s| uncovered[s]).count();
             let better = match best {
                 None => true,
                 Some((g, k, _)) => gain > g || (gain == g && cost(c) < k),
@@ -348,8 +375,9 @@ fn greedy_cover(valid: &[Config]) -> Vec<Config> {
             }
             gain > 0
         });
-        let (_, _, c) = best.expect("an uncovered pair comes from some valid configuration");
-        for slot in index.slots(&c) {
+        // No case covers what is left (a pair valid only in 1×1×1 cases): the check reports it.
+        let Some((_, _, c)) = best else { break };
+        for slot in index.covered_slots(&c) {
             if uncovered[slot] {
                 uncovered[slot] = false;
                 left -= 1;
@@ -480,24 +508,30 @@ fn covering_array_gfx950() {
 
 #[test]
 fn the_pair_check_reports_a_pair_no_case_covers() {
-    // Two valid configurations that differ in the first factor only; running just the first leaves exactly the
-    // pairs of the second's level 1 of factor 0 with each level (0) of the other factors uncovered.
-    let a = [0u8; NF];
+    // Two valid configurations that differ in the first factor only (shape level 1: not the single element);
+    // running just the first leaves exactly the pairs of the second's level 1 of factor 0 uncovered.
+    let mut a = [0u8; NF];
+    a[F_SHAPE] = 1;
     let mut b = a;
     b[0] = 1;
     let valid = pairs_in(&[a, b]);
     assert_eq!(valid.len(), 2 * (NF - 1) + (NF - 1) * (NF - 2) / 2);
     assert!(missing_pairs(&valid, &[a, b]).is_empty());
     let missing = missing_pairs(&valid, &[a]);
-    let expected: Vec<Pair> = (1..NF as u8).map(|j| (0, 1, j, 0)).collect();
+    let expected: Vec<Pair> = (1..NF).map(|j| (0, 1, j as u8, a[j])).collect();
     assert_eq!(missing, expected);
     // A case outside the valid set covers nothing that is asked for.
     let mut c = a;
     c[5] = 1;
     assert_eq!(missing_pairs(&valid, &[a, c]), expected);
+    // A 1×1×1 case counts only for the pairs of its shape level: b's other pairs met there stay missing.
+    let mut single_b = b;
+    single_b[F_SHAPE] = SINGLE;
+    assert_eq!(missing_pairs(&valid, &[a, single_b]), expected);
+    assert!(missing_pairs(&[(0, 1, F_SHAPE as u8, SINGLE)], &[single_b]).is_empty());
     // The greedy builder covers every pair of a small valid set, and dropping any one of its cases is caught.
     let configs: Vec<Config> = (0..3u8)
-        .flat_map(|x| (0..2u8).map(move |y| [x, y, x % 2, 0, 0, y, 0, x, 0, 0, (x + y) % 2]))
+        .flat_map(|x| (0..2u8).map(move |y| [x, y, x % 2, 0, 0, y, 0, x + 1, 0, 0, (x + y) % 2]))
         .collect();
     let valid = pairs_in(&configs);
     let all: std::collections::BTreeSet<Pair> = configs.iter().flat_map(pairs_of).collect();

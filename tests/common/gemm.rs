@@ -8,18 +8,35 @@ use hipforge::runtime::{Device, DeviceRepr};
 use hipforge::verify::{verify, ErrorModel, VerifyReport};
 use hipforge::{bf16, f16, DType, Element, F8E4M3Fnuz, F8E5M2Fnuz, E8M0, F8E4M3, F8E5M2};
 
-/// `len` random elements: integers in [-int_max, int_max] for i8/i32, else uniform in [-2, 2) rounded to `T`.
-fn data<T: Element>(rng: &mut Rng, len: usize, int_max: usize) -> Vec<T> {
+/// `len` random elements: integers in [-int_max, int_max] for i8/i32, else uniform in [-float_max, float_max)
+/// rounded to `T`.
+fn data<T: Element>(rng: &mut Rng, len: usize, int_max: usize, float_max: f64) -> Vec<T> {
     let int = matches!(T::DTYPE, DType::I8 | DType::I32);
     (0..len)
         .map(|_| {
             if int {
                 T::from_f64(rng.below(2 * int_max + 1) as f64 - int_max as f64)
             } else {
-                T::from_f64(rng.uniform(-2.0, 2.0))
+                T::from_f64(rng.uniform(-float_max, float_max))
             }
         })
         .collect()
+}
+
+/// Root mean square of `v` (0 when empty).
+fn rms<T: Element>(v: &[T]) -> f64 {
+    if v.is_empty() {
+        return 0.0;
+    }
+    (v.iter().map(|x| x.to_f64() * x.to_f64()).sum::<f64>() / v.len() as f64).sqrt()
+}
+
+/// Mean magnitude of a scale buffer (1 when there are no scales).
+fn mean_scale<S: Element>(v: &[S]) -> f64 {
+    if v.is_empty() {
+        return 1.0;
+    }
+    v.iter().map(|x| x.to_f64().abs()).sum::<f64>() / v.len() as f64
 }
 
 /// Scales: f32 in [0.5, 2), or E8M0 powers of two 2^-3 .. 2^3.
@@ -46,15 +63,24 @@ where
     D: Element + DeviceRepr,
 {
     let mut rng = Rng(seed);
-    // i8 products of up to 100·100 summed over hundreds of K overflow f16 (max 65504) to inf, which the reference
-    // does not model: small integers keep an f16 output in range.
-    let int_max = if D::DTYPE == DType::F16 { 10 } else { 100 };
-    let a: Vec<A> = data(&mut rng, spec.a_len(), int_max);
-    let b: Vec<B> = data(&mut rng, spec.b_len(), int_max);
-    let c: Vec<C> = data(&mut rng, spec.c_len(), int_max);
+    // Integers up to 100 where the output is the integer-exact i32 (large sums); up to 10 for float outputs, which
+    // keeps an f16 output in range (i8 sums of 100·100 terms overflow it to inf, which the reference does not model).
+    let int_max = if D::DTYPE == DType::I32 { 100 } else { 10 };
+    let a: Vec<A> = data(&mut rng, spec.a_len(), int_max, 2.0);
+    let b: Vec<B> = data(&mut rng, spec.b_len(), int_max, 2.0);
     let sa: Vec<S> = scales(&mut rng, spec.scale_a_len());
     let sb: Vec<S> = scales(&mut rng, spec.scale_b_len());
-    let bias: Vec<f32> = (0..spec.bias_len()).map(|_| rng.uniform(-1.0, 1.0) as f32).collect();
+    // bias and beta·C on the scale of the product's typical size, so that a dropped, doubled or misplaced term
+    // moves D by far more than the output's rounding (with bias in [-1, 1) next to i8 sums in the thousands, a
+    // kernel that ignored the bias passed).
+    let product =
+        (spec.alpha.abs() as f64 * (spec.k as f64).sqrt() * rms(&a) * rms(&b) * mean_scale(&sa) * mean_scale(&sb))
+            .max(0.5);
+    let c_max = (product / (spec.beta.abs() as f64).max(1e-3)).min(1e4);
+    let c: Vec<C> = data(&mut rng, spec.c_len(), int_max, c_max);
+    let bias: Vec<f32> = (0..spec.bias_len())
+        .map(|_| rng.uniform(-product, product) as f32)
+        .collect();
     let inputs = GemmInputs::new(&a, &b)
         .with_c(&c)
         .with_scales(&sa, &sb)
