@@ -3,8 +3,10 @@
 // One kernel body, instantiated per operand format and tile shape:
 //   - 256x256 tile, 8 waves (2 x 4, 128x64 per wave), K step 128 bytes (64 16-bit / 128 8-bit elements):
 //     the large-problem kernel. LDS double-buffered on gfx950 (128 KiB of 160), single-buffered on gfx942 (64 KiB).
+//     On gfx950 its 8 waves run the ping-pong schedule (two wave groups alternate memory phase and MFMA burst).
 //   - 64x128 tile, 4 waves (1 x 4, 64x32 per wave): small M (decode-shaped GEMMs, M <= 64) and small problems.
-// Global loads of K step s+1 are in flight (staged in registers) while the MFMAs of step s run. Split-K
+// Global loads of K step s+1 are in flight (staged in registers, or straight to LDS on gfx950) while the MFMAs of
+// step s run. Split-K
 // (grid.z = splits) writes 32-bit partial sums to a workspace that hf_gemm_splitk_reduce sums and finishes.
 // Layouts, scaling, epilogue and output dtype are run-time parameters (GemmParams).
 #include "hipforge/device.hpp"
@@ -234,41 +236,91 @@ __device__ HF_INLINE void gemm_tiles(const GemmParams& p) {
         }
     };
 
-    if (s_begin < s_end) {
-        if constexpr (kLdsDma16) {
-            load_step(s_begin, 0);
-        } else {
-            // All chunks in registers first, then LDS (the register-lean `copy` costs gfx942's single-buffered
-            // 256x256 8-bit kernels scratch here).
-            ra.load(ga, m0, s_begin * PER_STEP, tid);
-            rb.load(gb, n0, s_begin * PER_STEP, tid);
-            ra.store(tile_a(0), tid);
-            rb.store(tile_b(0), tid);
-        }
-    }
-    if constexpr (kLdsDma16) wait_vmem<0>();
-    __syncthreads();
-
-    for (int s = s_begin; s < s_end; ++s) {
-        const int cur = (s - s_begin) % STAGES;
-        const bool more = s + 1 < s_end;
-        // Next K step into the other LDS buffer while this one feeds the MFMAs. On the register path the staging
-        // registers live only across the copy (not across the MFMAs), which keeps the 256x256 tile within 256
-        // VGPRs; the other wave on the SIMD computes meanwhile.
-        if (STAGES == 2 && more) load_step(s + 1, cur ^ 1);
-
-        mma_step<FA, FB, TM, TN, BM, BN, KSCALE>(acc, tile_a(cur), tile_b(cur), wrow, wcol, lane, p, io, m0 + wrow,
-                                                 n0 + wcol, s);
-
-        if (STAGES == 1 && more) {  // one buffer (gfx942's 64 KiB LDS): refill it once everyone is done reading
-            __syncthreads();
-            ra.load(ga, m0, (s + 1) * PER_STEP, tid);
-            rb.load(gb, n0, (s + 1) * PER_STEP, tid);
-            ra.store(tile_a(0), tid);
-            rb.store(tile_b(0), tid);
-        }
-        if constexpr (kLdsDma16) wait_vmem<0>();  // the next step's LDS DMA writes land before the barrier
+    // 8-wave ping-pong (specs/anchors.md item 2) for gfx950's double-buffered 8-wave tile. The waves form two
+    // groups of four, one wave of each per SIMD (wave w runs on SIMD w % 4). Group 1 enters the loop one barrier
+    // after group 0, so in every barrier interval one group runs its memory phase while the other runs its MFMA
+    // burst (at raised priority, fenced by sched_barrier so the compiler keeps the phases apart):
+    //   interval 2t+1: group 0 loads the A tile of step t (buffer t%2)    | group 1 computes step t-1
+    //   interval 2t+2: group 0 computes step t                           | group 1 loads the B tile of step t+1
+    // Each buffer is written only after both groups finished reading it (step t-2 ended by interval 2t-1) and is
+    // complete (wait_vmem<0> before the barrier) before either group computes it. Barrier counts per wave match:
+    // group 1 takes one extra barrier before the loop, group 0 one after it. (The hardware counts arrivals, not
+    // call sites; so does the emulator.)
+    constexpr bool PINGPONG = kLdsDma16 && STAGES == 2 && WM * WN == 8;
+    if constexpr (PINGPONG) {
+        constexpr int HALF = THREADS / 2;
+        const int grp = tid / HALF, gtid = tid % HALF;
+        stage<BM, HALF, ES> ha;  // group 0 moves A
+        stage<BN, HALF, ES> hb;  // group 1 moves B
+        auto load_half = [&](int s, int buf) {
+            const int k0 = s * PER_STEP;
+            if (grp == 0) {
+                if (ha.direct_ok(ga, k0)) ha.copy_direct(ga, m0, k0, tile_a(buf), gtid);
+                else ha.copy(ga, m0, k0, tile_a(buf), gtid);
+            } else {
+                if (hb.direct_ok(gb, k0)) hb.copy_direct(gb, n0, k0, tile_b(buf), gtid);
+                else hb.copy(gb, n0, k0, tile_b(buf), gtid);
+            }
+        };
+        if (grp == 1 && s_begin < s_end) load_half(s_begin, 0);  // B of the first step
+        wait_vmem<0>();
         __syncthreads();
+        if (grp == 1) __syncthreads();  // group 1 runs one barrier behind from here on
+        for (int s = s_begin; s < s_end; ++s) {
+            const int cur = (s - s_begin) & 1;
+            // Memory phase: group 0 brings this step's A, group 1 the next step's B.
+            if (grp == 0) load_half(s, cur);
+            else if (s + 1 < s_end) load_half(s + 1, cur ^ 1);
+            wait_vmem<0>();
+            sched_barrier();
+            __syncthreads();
+            sched_barrier();
+            // MFMA phase.
+            prio_high();
+            mma_step<FA, FB, TM, TN, BM, BN, KSCALE>(acc, tile_a(cur), tile_b(cur), wrow, wcol, lane, p, io,
+                                                     m0 + wrow, n0 + wcol, s);
+            prio_low();
+            sched_barrier();
+            __syncthreads();
+        }
+        if (grp == 0) __syncthreads();  // group 0 catches up: every wave has passed the same number of barriers
+    } else {
+        if (s_begin < s_end) {
+            if constexpr (kLdsDma16) {
+                load_step(s_begin, 0);
+            } else {
+                // All chunks in registers first, then LDS (the register-lean `copy` costs gfx942's single-buffered
+                // 256x256 8-bit kernels scratch here).
+                ra.load(ga, m0, s_begin * PER_STEP, tid);
+                rb.load(gb, n0, s_begin * PER_STEP, tid);
+                ra.store(tile_a(0), tid);
+                rb.store(tile_b(0), tid);
+            }
+        }
+        if constexpr (kLdsDma16) wait_vmem<0>();
+        __syncthreads();
+
+        for (int s = s_begin; s < s_end; ++s) {
+            const int cur = (s - s_begin) % STAGES;
+            const bool more = s + 1 < s_end;
+            // Next K step into the other LDS buffer while this one feeds the MFMAs. On the register path the staging
+            // registers live only across the copy (not across the MFMAs), which keeps the 256x256 tile within 256
+            // VGPRs; the other wave on the SIMD computes meanwhile.
+            if (STAGES == 2 && more) load_step(s + 1, cur ^ 1);
+
+            mma_step<FA, FB, TM, TN, BM, BN, KSCALE>(acc, tile_a(cur), tile_b(cur), wrow, wcol, lane, p, io, m0 + wrow,
+                                                     n0 + wcol, s);
+
+            if (STAGES == 1 && more) {  // one buffer (gfx942's 64 KiB LDS): refill it once everyone is done reading
+                __syncthreads();
+                ra.load(ga, m0, (s + 1) * PER_STEP, tid);
+                rb.load(gb, n0, (s + 1) * PER_STEP, tid);
+                ra.store(tile_a(0), tid);
+                rb.store(tile_b(0), tid);
+            }
+            if constexpr (kLdsDma16) wait_vmem<0>();  // the next step's LDS DMA writes land before the barrier
+            __syncthreads();
+        }
     }
 
     // Epilogue: the accumulators go through LDS (free now) in rounds of RT 16-row slices per wave, so the
@@ -348,6 +400,7 @@ HF_GEMM(hf_gemm_bf16_bf16_256x256, bf16, bf16, 256, 256, 2, 4)
 HF_EXPORT(hf_gemm_bf16_bf16_256x256, hf::GemmParams)
 HF_ISA_EXPECT(hf_gemm_bf16_bf16_256x256, gfx950, "v_mfma_f32_16x16x32_bf16")
 HF_ISA_EXPECT(hf_gemm_bf16_bf16_256x256, gfx950, "buffer_load_dwordx4 lds")
+HF_ISA_EXPECT(hf_gemm_bf16_bf16_256x256, gfx950, "s_setprio")
 HF_ISA_EXPECT(hf_gemm_bf16_bf16_256x256, gfx942, "v_mfma_f32_16x16x16_bf16")
 HF_GEMM(hf_gemm_bf16_bf16_64x128, bf16, bf16, 64, 128, 1, 4)
 HF_EXPORT(hf_gemm_bf16_bf16_64x128, hf::GemmParams)
@@ -359,6 +412,7 @@ HF_GEMM(hf_gemm_f16_f16_256x256, f16, f16, 256, 256, 2, 4)
 HF_EXPORT(hf_gemm_f16_f16_256x256, hf::GemmParams)
 HF_ISA_EXPECT(hf_gemm_f16_f16_256x256, gfx950, "v_mfma_f32_16x16x32_f16")
 HF_ISA_EXPECT(hf_gemm_f16_f16_256x256, gfx950, "buffer_load_dwordx4 lds")
+HF_ISA_EXPECT(hf_gemm_f16_f16_256x256, gfx950, "s_setprio")
 HF_ISA_EXPECT(hf_gemm_f16_f16_256x256, gfx942, "v_mfma_f32_16x16x16_f16")
 HF_GEMM(hf_gemm_f16_f16_64x128, f16, f16, 64, 128, 1, 4)
 HF_EXPORT(hf_gemm_f16_f16_64x128, hf::GemmParams)
@@ -370,6 +424,7 @@ HF_GEMM(hf_gemm_i8_i8_256x256, i8, i8, 256, 256, 2, 4)
 HF_EXPORT(hf_gemm_i8_i8_256x256, hf::GemmParams)
 HF_ISA_EXPECT(hf_gemm_i8_i8_256x256, gfx950, "v_mfma_i32_16x16x64_i8")
 HF_ISA_EXPECT(hf_gemm_i8_i8_256x256, gfx950, "buffer_load_dwordx4 lds")
+HF_ISA_EXPECT(hf_gemm_i8_i8_256x256, gfx950, "s_setprio")
 HF_ISA_EXPECT(hf_gemm_i8_i8_256x256, gfx942, "v_mfma_i32_16x16x32_i8")
 HF_GEMM(hf_gemm_i8_i8_64x128, i8, i8, 64, 128, 1, 4)
 HF_EXPORT(hf_gemm_i8_i8_64x128, hf::GemmParams)
@@ -381,6 +436,7 @@ HF_GEMM(hf_gemm_fp8_fp8_256x256, fp8, fp8, 256, 256, 2, 4)
 HF_EXPORT(hf_gemm_fp8_fp8_256x256, hf::GemmParams)
 HF_ISA_EXPECT(hf_gemm_fp8_fp8_256x256, gfx950, "v_mfma_scale_f32_16x16x128_f8f6f4")
 HF_ISA_EXPECT(hf_gemm_fp8_fp8_256x256, gfx950, "buffer_load_dwordx4 lds")
+HF_ISA_EXPECT(hf_gemm_fp8_fp8_256x256, gfx950, "s_setprio")
 HF_ISA_EXPECT(hf_gemm_fp8_fp8_256x256, gfx942, "v_mfma_f32_16x16x32_fp8_fp8")
 HF_GEMM(hf_gemm_fp8_fp8_64x128, fp8, fp8, 64, 128, 1, 4)
 HF_EXPORT(hf_gemm_fp8_fp8_64x128, hf::GemmParams)
@@ -392,6 +448,7 @@ HF_GEMM(hf_gemm_fp8_bf8_256x256, fp8, bf8, 256, 256, 2, 4)
 HF_EXPORT(hf_gemm_fp8_bf8_256x256, hf::GemmParams)
 HF_ISA_EXPECT(hf_gemm_fp8_bf8_256x256, gfx950, "v_mfma_scale_f32_16x16x128_f8f6f4")
 HF_ISA_EXPECT(hf_gemm_fp8_bf8_256x256, gfx950, "buffer_load_dwordx4 lds")
+HF_ISA_EXPECT(hf_gemm_fp8_bf8_256x256, gfx950, "s_setprio")
 HF_ISA_EXPECT(hf_gemm_fp8_bf8_256x256, gfx942, "v_mfma_f32_16x16x32_fp8_bf8")
 HF_GEMM(hf_gemm_fp8_bf8_64x128, fp8, bf8, 64, 128, 1, 4)
 HF_EXPORT(hf_gemm_fp8_bf8_64x128, hf::GemmParams)
@@ -403,6 +460,7 @@ HF_GEMM(hf_gemm_bf8_fp8_256x256, bf8, fp8, 256, 256, 2, 4)
 HF_EXPORT(hf_gemm_bf8_fp8_256x256, hf::GemmParams)
 HF_ISA_EXPECT(hf_gemm_bf8_fp8_256x256, gfx950, "v_mfma_scale_f32_16x16x128_f8f6f4")
 HF_ISA_EXPECT(hf_gemm_bf8_fp8_256x256, gfx950, "buffer_load_dwordx4 lds")
+HF_ISA_EXPECT(hf_gemm_bf8_fp8_256x256, gfx950, "s_setprio")
 HF_ISA_EXPECT(hf_gemm_bf8_fp8_256x256, gfx942, "v_mfma_f32_16x16x32_bf8_fp8")
 HF_GEMM(hf_gemm_bf8_fp8_64x128, bf8, fp8, 64, 128, 1, 4)
 HF_EXPORT(hf_gemm_bf8_fp8_64x128, hf::GemmParams)
@@ -414,6 +472,7 @@ HF_GEMM(hf_gemm_bf8_bf8_256x256, bf8, bf8, 256, 256, 2, 4)
 HF_EXPORT(hf_gemm_bf8_bf8_256x256, hf::GemmParams)
 HF_ISA_EXPECT(hf_gemm_bf8_bf8_256x256, gfx950, "v_mfma_scale_f32_16x16x128_f8f6f4")
 HF_ISA_EXPECT(hf_gemm_bf8_bf8_256x256, gfx950, "buffer_load_dwordx4 lds")
+HF_ISA_EXPECT(hf_gemm_bf8_bf8_256x256, gfx950, "s_setprio")
 HF_ISA_EXPECT(hf_gemm_bf8_bf8_256x256, gfx942, "v_mfma_f32_16x16x32_bf8_bf8")
 HF_GEMM(hf_gemm_bf8_bf8_64x128, bf8, bf8, 64, 128, 1, 4)
 HF_EXPORT(hf_gemm_bf8_bf8_64x128, hf::GemmParams)

@@ -97,24 +97,25 @@ struct stage {
     // fills the 64 chunks (8 rows) starting at chunk (w * N + i) * 64, lane L writing chunk *position* L % 8 of row
     // (w * N + i) * 8 + L / 8; the swizzle moves to the global side: the lane loads the logical chunk stored at that
     // position, swizzle_chunk(row, position) (the XOR is its own inverse). A wave's N instructions cover N KiB of
-    // consecutive LDS: one M0 base per wave and the immediate offset i KiB (which the hardware also adds to the
-    // global offset, so it is subtracted there: every row i*8.. starts at least i KiB into the operand, as a row is
-    // at least one 128-byte K step long). Only for K steps that lie wholly inside K with vectorizable rows
+    // consecutive LDS: one M0 base per 4 instructions and the immediate offset (i % 4) KiB (which the hardware also
+    // adds to the global offset, so it is subtracted there: rows (i % 4) * 8.. start at least that far into the
+    // operand, as a row is at least one 128-byte K step long). Only for K steps that lie wholly inside K with vectorizable rows
     // (`direct_ok`); rows past g.rows read zeros through buffer clamping. The caller waits (wait_vmem<0>) before the
     // barrier that publishes the tile.
     __device__ HF_INLINE void copy_direct(const gview& g, int row0, int k0, const st_k128<ROWS>& t, int tid) const {
-        static_assert(THREADS % 64 == 0 && N * 1024 <= 4096, "whole waves; immediate offsets below 4 KiB");
+        static_assert(THREADS % 64 == 0, "whole waves");
         const int lane = tid & 63, wave = tid >> 6;
-        uint8_t* const wave_lds = t.base + wave * N * 1024;
         static_for<N>([&](auto i_) {
             constexpr int i = decltype(i_)::value;
+            constexpr int imm = (i % 4) * 1024;  // up to 4 instructions share an M0 base (the immediate has 12 bits)
+            uint8_t* const wave_lds = t.base + (wave * N + i - i % 4) * 1024;
             const int row = (wave * N + i) * 8 + lane / kChunks;
             const int logical = swizzle_chunk(row, lane % kChunks);
             const int r = row0 + row;
             const uint32_t off = r < g.rows ? ((uint32_t)r * g.stride_r + (uint32_t)(k0 + logical * (16 / ES))) *
-                                                      (uint32_t)ES - (uint32_t)(i * 1024)
+                                                      (uint32_t)ES - (uint32_t)imm
                                             : kOutOfRange;
-            g.buf.template load16_to_lds<i * 1024>(off, wave_lds);
+            g.buf.template load16_to_lds<imm>(off, wave_lds);
         });
     }
     // Whether the K step at k0 can take copy_direct: the arch has 16-byte LDS DMA, whole 16-byte chunks can be
