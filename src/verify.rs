@@ -17,8 +17,10 @@
 //! subnormal range. Integer outputs get no relative term; an integer result with an exact accumulation must match
 //! exactly (bound 0), otherwise rounding to the integer grid may add ½.
 //!
-//! Special values: a NaN or ±Inf where the reference is finite always fails, whatever the bound. Where the
-//! reference is NaN the output must be NaN. Where it is ±Inf (and the output does not saturate) the output must be
+//! Special values: a NaN where the reference is finite always fails, whatever the bound. So does ±Inf, except where
+//! the output type has infinities and does not saturate and |reference| plus the accumulation error reaches the
+//! round-to-nearest overflow threshold max + ½ulp(max) (e.g. 65520 for f16): there the correctly rounded result
+//! is the infinity of the reference's sign. Where the reference is NaN the output must be NaN. Where it is ±Inf (and the output does not saturate) the output must be
 //! the same infinity, or NaN for a type without infinities (e4m3, FNUZ).
 //!
 //! ```
@@ -177,6 +179,19 @@ impl ErrorModel {
     pub fn bound(&self, value: f64, magnitude: f64, depth: usize) -> Result<f64> {
         self.validate()?;
         Ok(self.bound_with_gamma(value, magnitude, self.gamma(depth)?))
+    }
+
+    /// Whether a result with exact value `value` (accumulation magnitude `magnitude`) may round to ±inf in the
+    /// output type: the output has infinities, does not saturate, and `|value|` plus the accumulation error reaches
+    /// the round-to-nearest overflow threshold max + ½ulp(max).
+    fn may_overflow(&self, value: f64, magnitude: f64, gamma: f64) -> bool {
+        if self.saturate || self.output.is_integer() || !self.output.has_infinity() {
+            return false;
+        }
+        let max = self.output.max_finite();
+        let half_ulp_of_max = 2f64.powi(max.log2().floor() as i32) * self.output.unit_roundoff();
+        let acc = (gamma + self.extra_relative) * magnitude;
+        value.abs() + acc >= max + half_ulp_of_max
     }
 
     fn bound_with_gamma(&self, value: f64, magnitude: f64, gamma: f64) -> f64 {
@@ -377,7 +392,9 @@ fn check(len: usize, got: impl Fn(usize) -> f64, expected: &Expected, model: &Er
                 g.is_nan()
             })
         } else if !g.is_finite() {
-            Some(false)
+            // A finite reference can still round to ±inf: a non-saturating conversion overflows at or past
+            // max + ½ulp(max), and the accumulation error may carry a value near the threshold over it.
+            Some(g.is_infinite() && g.signum() == v.signum() && model.may_overflow(v, mag, gamma))
         } else {
             None
         };

@@ -2,7 +2,7 @@
 //! real case (f32 dot products against f64). Bounds are recomputed here from the formula in numerics.md §6.
 
 use hipforge::verify::{verify, verify_f64, ErrorModel, Expected, VerifyReport};
-use hipforge::{bf16, DType, Error, F8E4M3, F8E5M2};
+use hipforge::{bf16, f16, DType, Error, F8E4M3, F8E5M2};
 
 const U32: f64 = 1.0 / 16_777_216.0; // 2^-24
 
@@ -130,13 +130,55 @@ fn infinite_references_without_saturation() {
 }
 
 #[test]
+fn finite_references_past_the_overflow_threshold_may_round_to_inf() {
+    // f16: max 65504, ulp there 32, so round-to-nearest overflows from 65520 on. i8 sums written as f16 reach it.
+    let model = ErrorModel::gemm(DType::F16, false);
+    let expected = Expected {
+        values: vec![75933.0, -70000.0, 65519.0, 65521.0, 60000.0],
+        magnitudes: vec![75933.0, 70000.0, 65519.0, 65521.0, 60000.0],
+        depth: 1,
+    };
+    let h = |v: f32| f16::from_f32(v);
+    let ok = [f16::INFINITY, f16::NEG_INFINITY, h(65504.0), f16::INFINITY, h(60000.0)];
+    let r = verify(&ok, &expected, &model).unwrap();
+    assert!(r.passed(), "{r}");
+    // 65521 also passes as 65504: 17 away, within the output's rounding bound (u·|v| = 32).
+    let r = verify(
+        &[f16::INFINITY, f16::NEG_INFINITY, h(65504.0), h(65504.0), h(60000.0)],
+        &expected,
+        &model,
+    )
+    .unwrap();
+    assert!(r.passed(), "{r}");
+    // Wrong sign, an Inf below the threshold (65519 + its tiny accumulation error < 65520), an Inf far below it.
+    for (i, bad) in [(0, f16::NEG_INFINITY), (2, f16::INFINITY), (4, f16::INFINITY)] {
+        let mut got = ok;
+        got[i] = bad;
+        let r = verify(&got, &expected, &model).unwrap();
+        assert_eq!(r.nonfinite_mismatches, 1, "element {i} = {bad}: {r}");
+    }
+    // A finite result where the reference is far past the threshold is an error, not a rounding.
+    let mut got = ok;
+    got[0] = h(65504.0);
+    assert_eq!(verify(&got, &expected, &model).unwrap().failures, 1);
+    // Saturating outputs never overflow: FP8 e5m2 in saturating mode compares against the clamped value.
+    let m5 = ErrorModel::gemm(DType::F8E5M2, false);
+    let e5 = Expected {
+        values: vec![1e6],
+        magnitudes: vec![1e6],
+        depth: 1,
+    };
+    assert_eq!(verify(&[F8E5M2::INFINITY], &e5, &m5).unwrap().nonfinite_mismatches, 1);
+}
+
+#[test]
 fn nan_and_inf_against_finite_references_always_fail() {
     let expected = Expected {
         values: vec![1.0, 2.0, f64::NAN],
         magnitudes: vec![1.0, 1.0, f64::NAN],
         depth: 8,
     };
-    // A huge bound does not rescue a NaN or Inf.
+    // A large bound does not rescue a NaN, nor an Inf while value + accumulation error stays below f32's overflow.
     let model = ErrorModel {
         extra_relative: 1e30,
         ..f32_model()
