@@ -2,15 +2,17 @@
 //!
 //! On a HIP device (gfx942 / gfx950): hipforge's GEMM kernels on the shapes (4096³, 8192³, 16384³, M = 16 and
 //! M = 4096 against N = K = 8192, 4096×14336×4096) for bf16, f16, FP8 (the device's flavour, per-tensor scales) and
-//! INT8, timed after a warm-up. Prints TFLOP/s (2·M·N·K) and the percentage of the device's dense peak for the input
-//! type, computed from its compute units and clock (CDNA3: 2048 bf16/f16 and 4096 FP8/INT8 FLOPs per CU per clock;
-//! CDNA4: 4096 and 8192). hipBLASLt is not timed here yet (it runs through `gemm::hipblaslt`).
+//! INT8, timed after a warm-up, each spec on hipforge's kernels and then on hipBLASLt (`Backend::HipBlasLt`, the
+//! same `GemmSpec`) side by side; a spec hipBLASLt cannot run, or a machine without hipBLASLt, prints why and goes
+//! on. Prints TFLOP/s (2·M·N·K) and the percentage of the device's dense peak for the input type, computed from its
+//! compute units and clock (CDNA3: 2048 bf16/f16 and 4096 FP8/INT8 FLOPs per CU per clock; CDNA4: 4096 and 8192).
+//! This path has not yet run on an MI machine: no figure from it exists in this repository.
 //!
 //! Without a GPU: the CPU emulator on small shapes, labelled "emulated". Emulator times say nothing about GPU speed,
 //! so no TFLOP/s are printed for them.
 
 use criterion::{BenchmarkId, Criterion};
-use hipforge::gemm::{GemmOperands, GemmPlan, GemmSpec, Scaling};
+use hipforge::gemm::{Backend, GemmOperands, GemmPlan, GemmSpec, PlanOptions, Scaling};
 use hipforge::runtime::{Arch, Device, DeviceBuffer, DeviceRepr};
 use hipforge::{bf16, f16, DType, Element, F8E4M3Fnuz, F8E4M3};
 use std::time::{Duration, Instant};
@@ -33,8 +35,15 @@ struct Prepared {
     run: Box<dyn Fn(&GemmPlan) -> hipforge::Result<()>>,
 }
 
-fn prepare<T: Element + DeviceRepr>(dev: &Device, spec: &GemmSpec) -> hipforge::Result<Prepared> {
-    let plan = GemmPlan::new(dev, spec)?;
+fn prepare<T: Element + DeviceRepr>(dev: &Device, spec: &GemmSpec, backend: Backend) -> hipforge::Result<Prepared> {
+    let plan = GemmPlan::with_options(
+        dev,
+        spec,
+        PlanOptions {
+            backend,
+            ..Default::default()
+        },
+    )?;
     let a = dev.upload(&fill::<T>(spec.a_len(), 1))?;
     let b = dev.upload(&fill::<T>(spec.b_len(), 2))?;
     let sa = dev.upload(&[1.0f32])?;
@@ -53,13 +62,13 @@ fn prepare<T: Element + DeviceRepr>(dev: &Device, spec: &GemmSpec) -> hipforge::
     })
 }
 
-fn prepared(dev: &Device, spec: &GemmSpec) -> hipforge::Result<Prepared> {
+fn prepared(dev: &Device, spec: &GemmSpec, backend: Backend) -> hipforge::Result<Prepared> {
     match spec.a.dtype {
-        DType::BF16 => prepare::<bf16>(dev, spec),
-        DType::F16 => prepare::<f16>(dev, spec),
-        DType::I8 => prepare::<i8>(dev, spec),
-        DType::F8E4M3 => prepare::<F8E4M3>(dev, spec),
-        _ => prepare::<F8E4M3Fnuz>(dev, spec),
+        DType::BF16 => prepare::<bf16>(dev, spec, backend),
+        DType::F16 => prepare::<f16>(dev, spec, backend),
+        DType::I8 => prepare::<i8>(dev, spec, backend),
+        DType::F8E4M3 => prepare::<F8E4M3>(dev, spec, backend),
+        _ => prepare::<F8E4M3Fnuz>(dev, spec, backend),
     }
 }
 
@@ -132,37 +141,46 @@ fn main() {
         } else {
             spec
         };
-        let id = format!("{}x{}x{} {}", spec.m, spec.n, spec.k, spec.a.dtype);
-        let prep = match prepared(&dev, &spec) {
-            Ok(p) => p,
-            Err(e) => {
-                eprintln!("{id}: skipped: {e}");
-                continue;
-            }
+        // hipBLASLt needs a HIP device: on the emulator only hipforge's kernels run.
+        let backends: &[Backend] = if emulated {
+            &[Backend::Kernels]
+        } else {
+            &[Backend::Kernels, Backend::HipBlasLt]
         };
-        if !emulated {
-            // Own timing for TFLOP/s, after a warm-up.
-            let _ = (prep.run)(&prep.plan);
-            let reps = 10;
-            let t = Instant::now();
-            for _ in 0..reps {
-                if let Err(e) = (prep.run)(&prep.plan) {
-                    eprintln!("{id}: {e}");
-                    break;
+        for &backend in backends {
+            let id = format!("{}x{}x{} {} {backend:?}", spec.m, spec.n, spec.k, spec.a.dtype);
+            let prep = match prepared(&dev, &spec, backend) {
+                Ok(p) => p,
+                Err(e) => {
+                    eprintln!("{id}: skipped: {e}");
+                    continue;
                 }
+            };
+            if !emulated {
+                // Own timing for TFLOP/s, after a warm-up.
+                let _ = (prep.run)(&prep.plan);
+                let reps = 10;
+                let t = Instant::now();
+                for _ in 0..reps {
+                    if let Err(e) = (prep.run)(&prep.plan) {
+                        eprintln!("{id}: {e}");
+                        break;
+                    }
+                }
+                let secs = t.elapsed().as_secs_f64() / reps as f64;
+                let flops = 2.0 * spec.macs() / secs;
+                let pct =
+                    peak(&dev, spec.a.dtype).map_or(String::from("n/a"), |p| format!("{:.1}%", 100.0 * flops / p));
+                println!(
+                    "{id}: {} {:.1} TFLOP/s ({pct} of peak)",
+                    prep.plan.kernel(),
+                    flops / 1e12
+                );
             }
-            let secs = t.elapsed().as_secs_f64() / reps as f64;
-            let flops = 2.0 * spec.macs() / secs;
-            let pct = peak(&dev, spec.a.dtype).map_or(String::from("n/a"), |p| format!("{:.1}%", 100.0 * flops / p));
-            println!(
-                "{id}: {} {:.1} TFLOP/s ({pct} of peak)",
-                prep.plan.kernel(),
-                flops / 1e12
-            );
+            group.bench_with_input(BenchmarkId::from_parameter(&id), &prep, |bch, prep| {
+                bch.iter(|| (prep.run)(&prep.plan).expect("gemm run"))
+            });
         }
-        group.bench_with_input(BenchmarkId::from_parameter(&id), &prep, |bch, prep| {
-            bch.iter(|| (prep.run)(&prep.plan).expect("gemm run"))
-        });
     }
     group.finish();
 }
