@@ -7,6 +7,7 @@
 // ulp of the f64 reference for f32 outputs. AMDGPU has no libm here (-nogpulib), so exp/erfc are written out below.
 #pragma once
 #include "hipforge/device.hpp"
+#include "hipforge/numeric.hpp"
 
 namespace hf {
 
@@ -96,60 +97,24 @@ __device__ inline double apply_activation(uint32_t act, double x) {
     }
 }
 
-// ---- conversions to the output dtype (software, round to nearest even; identical on GPU and emulator) -----------
-
-__device__ inline uint16_t f32_to_bf16_bits(float f) {
-    uint32_t u = __builtin_bit_cast(uint32_t, f);
-    if ((u & 0x7fffffffu) > 0x7f800000u) return (uint16_t)((u >> 16) | 0x40);  // quiet NaN, sign kept
-    u += 0x7fffu + ((u >> 16) & 1u);
-    return (uint16_t)(u >> 16);
-}
+// ---- conversions to the output dtype ------------------------------------------------------------------------
+// bf16 and FP8 go through numeric.hpp (one implementation for every kernel: RNE; FP8 saturating, in the arch's
+// flavour through the hardware conversion instruction). f16 is the compiler's RNE cast.
 
 __device__ inline uint16_t f32_to_f16_bits(float f) { return __builtin_bit_cast(uint16_t, (_Float16)f); }
-
-// f32 -> 8-bit float with E exponent bits and M mantissa bits, RNE, saturating finite overflow and +-Inf to +-max.
-// FNUZ formats have bias 2^(E-1) and NaN 0x80; OCP formats have bias 2^(E-1)-1 (e4m3fn: NaN 0x7f, no Inf).
-template <int E, int M, bool FNUZ>
-__device__ inline uint8_t f32_to_f8_sat(float f) {
-    constexpr int bias = FNUZ ? (1 << (E - 1)) : (1 << (E - 1)) - 1;
-    constexpr int emin = 1 - bias;  // exponent of the smallest normal
-    // Largest finite: e4m3fn 448 (S.1111.110), e5m2 57344, e4m3fnuz 240, e5m2fnuz 57344.
-    constexpr int emax = (E == 4 && !FNUZ) ? 8 : (FNUZ ? (1 << E) - 1 - bias : (1 << E) - 2 - bias);
-    constexpr int max_mant = (E == 4 && !FNUZ) ? (1 << M) - 2 : (1 << M) - 1;
-    const float maxval = (float)((1 << M) + max_mant) * (float)(emax - M >= 0 ? (1 << (emax - M)) : 1);
-    uint32_t u = __builtin_bit_cast(uint32_t, f);
-    uint8_t sign = (uint8_t)((u >> 24) & 0x80);
-    if ((u & 0x7fffffffu) > 0x7f800000u) return FNUZ ? 0x80 : (uint8_t)(sign | (E == 4 ? 0x7f : 0x7e));
-    float a = __builtin_fabsf(f);
-    int ex = (int)((u >> 23) & 0xff) - 127;  // a's exponent (subnormal f32 inputs round to 0 anyway)
-    if (ex < emin) ex = emin;
-    // Quantum 2^(ex - M); a / quantum is exact (a power-of-two scaling), rint rounds to nearest even.
-    float q = __builtin_bit_cast(float, (uint32_t)(ex - M + 127) << 23);
-    float r = __builtin_rintf(a / q) * q;
-    if (!(r <= maxval)) r = maxval;  // saturate (also catches +Inf)
-    if (r == 0.0f) return FNUZ ? 0 : sign;  // FNUZ has no -0
-    uint32_t ru = __builtin_bit_cast(uint32_t, r);
-    int re = (int)((ru >> 23) & 0xff) - 127;
-    uint32_t code;
-    if (re < emin) {
-        code = (uint32_t)(r / __builtin_bit_cast(float, (uint32_t)(emin - M + 127) << 23));  // subnormal mantissa
-    } else {
-        uint32_t mant = (ru >> (23 - M)) & ((1u << M) - 1);
-        code = ((uint32_t)(re + bias) << M) | mant;
-    }
-    return (uint8_t)(sign | code);
-}
 
 // Encodes y (already activated) as D's dtype; FP8 outputs are multiplied by scale_d first. Returns the raw bits.
 __device__ inline uint32_t encode_output(double y, uint32_t dt, float scale_d) {
     switch (dt) {
         case DT_F32: return __builtin_bit_cast(uint32_t, (float)y);
-        case DT_BF16: return f32_to_bf16_bits((float)y);
+        case DT_BF16: return f32_to_bf16((float)y);
         case DT_F16: return f32_to_f16_bits((float)y);
-        case DT_F8E4M3: return f32_to_f8_sat<4, 3, false>((float)(y * scale_d));
-        case DT_F8E5M2: return f32_to_f8_sat<5, 2, false>((float)(y * scale_d));
-        case DT_F8E4M3FNUZ: return f32_to_f8_sat<4, 3, true>((float)(y * scale_d));
-        case DT_F8E5M2FNUZ: return f32_to_f8_sat<5, 2, true>((float)(y * scale_d));
+        // The host passes only the arch's FP8 flavour for D (OCP on gfx950, FNUZ on gfx942: src/gemm/plan.rs), which
+        // is the flavour numeric.hpp's conversions produce.
+        case DT_F8E4M3:
+        case DT_F8E4M3FNUZ: return cvt_fp8_sat<Fp8::e4m3>((float)(y * scale_d));
+        case DT_F8E5M2:
+        case DT_F8E5M2FNUZ: return cvt_fp8_sat<Fp8::e5m2>((float)(y * scale_d));
         default: {  // integer outputs: round to nearest even, saturate to the type's range
             double lo = dt == DT_I8 ? -128.0 : -2147483648.0, hi = dt == DT_I8 ? 127.0 : 2147483647.0;
             double r = __builtin_rint(y);
