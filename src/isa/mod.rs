@@ -704,4 +704,28 @@ mod tests {
             "{unmeasured:?}"
         );
     }
+
+    #[test]
+    fn disasm_counts_an_lds_dma_load_apart_from_the_register_load() {
+        // llvm-objdump-22's gfx950 spelling of both (the `lds` modifier makes the load write LDS, not v1).
+        let text = "\
+0000000000001000 <k>:
+\tbuffer_load_dwordx4 v[0:3], v1, s[0:3], 0 offen           // 000000001000: 00000000 00000000
+\tbuffer_load_dwordx4 v1, s[0:3], 0 offen offset:1024 lds   // 000000001008: 00000000 00000000
+\tbuffer_load_dwordx4 v2, s[0:3], 0 offen lds               // 000000001010: 00000000 00000000
+\ts_endpgm                                                 // 000000001018: 00000000
+";
+        let f = disasm::analyze(text);
+        let count = |m: &str| f[0].mnemonics.iter().find(|(n, _)| n == m).map(|(_, c)| *c);
+        assert_eq!(count("buffer_load_dwordx4"), Some(1));
+        assert_eq!(count("buffer_load_dwordx4 lds"), Some(2));
+        let mn: Vec<(&str, u32)> = f[0].mnemonics.iter().map(|(m, n)| (m.as_str(), *n)).collect();
+        let r = res(64, 0, 16, 0, 256);
+        assert!(gate_violations("gfx950", &r, &mn, &[("gfx950", "buffer_load_dwordx4 lds")]).is_empty());
+        let without: Vec<(&str, u32)> = mn.iter().filter(|(m, _)| !m.ends_with(" lds")).copied().collect();
+        assert_eq!(
+            gate_violations("gfx950", &r, &without, &[("gfx950", "buffer_load_dwordx4 lds")]).len(),
+            1
+        );
+    }
 }
