@@ -11,21 +11,13 @@
 
 use criterion::{BenchmarkId, Criterion};
 use hipforge::attention::{AttentionPlan, AttentionSpec};
-use hipforge::runtime::{Arch, Device, DeviceRepr};
+use hipforge::runtime::{Device, DeviceRepr};
 use hipforge::{bf16, DType, Element, F8E4M3Fnuz, F8E4M3};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-fn fill<T: Element>(n: usize, seed: u64) -> Vec<T> {
-    let mut s = seed | 1;
-    (0..n)
-        .map(|_| {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            T::from_f32((s >> 40) as f32 / (1u64 << 23) as f32 - 1.0)
-        })
-        .collect()
-}
+#[path = "common/mod.rs"]
+mod common;
+use common::{dense_peak, device_or_emulator, fill, seconds_per_run};
 
 /// One launch of a plan on its buffers, synchronized.
 type RunFn = Box<dyn Fn(&AttentionPlan) -> hipforge::Result<()>>;
@@ -72,17 +64,6 @@ fn flops(spec: &AttentionSpec) -> f64 {
     }
 }
 
-/// Dense peak FLOP/s of the device for the input type, from its CU count and clock; `None` when unknown.
-fn peak(dev: &Device, fp8: bool) -> Option<f64> {
-    let p = dev.properties()?;
-    let per_cu_clk = match dev.arch() {
-        Arch::Gfx942 => 2048.0,
-        Arch::Gfx950 => 4096.0,
-        _ => return None,
-    } * if fp8 { 2.0 } else { 1.0 };
-    Some(p.compute_units as f64 * p.clock_khz as f64 * 1e3 * per_cu_clk)
-}
-
 fn gpu(c: &mut Criterion, dev: &Device) {
     let fp8 = dev.arch().fp8_e4m3();
     let mut configs: Vec<(String, AttentionSpec)> = Vec::new();
@@ -123,21 +104,16 @@ fn gpu(c: &mut Criterion, dev: &Device) {
                 continue;
             }
         };
-        // Warm up, then a manual measurement for the TFLOP/s line.
-        let _ = (prepared.run)(&prepared.plan);
-        let reps = 5;
-        let t = Instant::now();
-        let mut ok = true;
-        for _ in 0..reps {
-            ok &= (prepared.run)(&prepared.plan).is_ok();
-        }
-        let secs = t.elapsed().as_secs_f64() / reps as f64;
-        if !ok {
-            println!("{name}: launch failed");
-            continue;
-        }
+        // A manual measurement for the TFLOP/s line.
+        let secs = match seconds_per_run(5, || (prepared.run)(&prepared.plan)) {
+            Ok(s) => s,
+            Err(e) => {
+                println!("{name}: launch failed ({e})");
+                continue;
+            }
+        };
         let tflops = flops(&spec) / secs / 1e12;
-        match peak(dev, spec.dtype.is_fp8()) {
+        match dense_peak(dev, spec.dtype.is_fp8()) {
             Some(pk) => println!(
                 "{name}: {tflops:.1} TFLOP/s, {:.1}% of peak ({})",
                 100.0 * flops(&spec) / secs / pk,
@@ -152,15 +128,7 @@ fn gpu(c: &mut Criterion, dev: &Device) {
     group.finish();
 }
 
-fn emulated(c: &mut Criterion) {
-    let dev = match Device::emulator(Arch::Gfx950) {
-        Ok(d) => d,
-        Err(e) => {
-            println!("attention bench: no HIP device and no emulator ({e}); nothing to run");
-            return;
-        }
-    };
-    println!("attention bench: no HIP device; timing the CPU emulator (emulated: these times are not GPU speed)");
+fn emulated(c: &mut Criterion, dev: &Device) {
     let configs = [
         (
             "emulated d64 b1 h1 n128 causal",
@@ -178,7 +146,7 @@ fn emulated(c: &mut Criterion) {
     let mut group = c.benchmark_group("attention fwd (emulated)");
     group.sample_size(10).measurement_time(Duration::from_secs(5));
     for (name, spec) in configs {
-        let prepared = match prepare_for(&dev, &spec) {
+        let prepared = match prepare_for(dev, &spec) {
             Ok(p) => p,
             Err(e) => {
                 println!("{name}: skipped ({e})");
@@ -193,13 +161,14 @@ fn emulated(c: &mut Criterion) {
 }
 
 fn main() {
+    let Some(dev) = device_or_emulator("attention") else {
+        return;
+    };
     let mut c = Criterion::default().configure_from_args();
-    match Device::hip(0) {
-        Ok(dev) => gpu(&mut c, &dev),
-        Err(e) => {
-            println!("attention bench: no HIP device ({e})");
-            emulated(&mut c);
-        }
+    if dev.is_emulator() {
+        emulated(&mut c, &dev);
+    } else {
+        gpu(&mut c, &dev);
     }
     c.final_summary();
 }

@@ -13,26 +13,21 @@
 
 use criterion::{BenchmarkId, Criterion};
 use hipforge::gemm::{Backend, GemmOperands, GemmPlan, GemmSpec, PlanOptions, Scaling};
-use hipforge::runtime::{Arch, Device, DeviceBuffer, DeviceRepr};
+use hipforge::runtime::{Device, DeviceBuffer, DeviceRepr};
 use hipforge::{bf16, f16, DType, Element, F8E4M3Fnuz, F8E4M3};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-fn fill<T: Element>(n: usize, seed: u64) -> Vec<T> {
-    let mut s = seed | 1;
-    (0..n)
-        .map(|_| {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            T::from_f32((s >> 40) as f32 / (1u64 << 23) as f32 - 1.0)
-        })
-        .collect()
-}
+#[path = "common/mod.rs"]
+mod common;
+use common::{dense_peak, device_or_emulator, fill, seconds_per_run};
+
+/// One launch of a plan on its buffers, synchronized.
+type RunFn = Box<dyn Fn(&GemmPlan) -> hipforge::Result<()>>;
 
 /// A plan with its device buffers, ready to launch repeatedly.
 struct Prepared {
     plan: GemmPlan,
-    run: Box<dyn Fn(&GemmPlan) -> hipforge::Result<()>>,
+    run: RunFn,
 }
 
 fn prepare<T: Element + DeviceRepr>(dev: &Device, spec: &GemmSpec, backend: Backend) -> hipforge::Result<Prepared> {
@@ -72,19 +67,6 @@ fn prepared(dev: &Device, spec: &GemmSpec, backend: Backend) -> hipforge::Result
     }
 }
 
-/// Dense peak FLOP/s of `dev` for `dtype` inputs, from its CUs and clock (None without properties).
-fn peak(dev: &Device, dtype: DType) -> Option<f64> {
-    let p = dev.properties()?;
-    let per_cu_clock = match (dev.arch(), dtype.size_bytes()) {
-        (Arch::Gfx942, 2) => 2048.0,
-        (Arch::Gfx942, _) => 4096.0,
-        (Arch::Gfx950, 2) => 4096.0,
-        (Arch::Gfx950, _) => 8192.0,
-        _ => return None,
-    };
-    Some(per_cu_clock * p.compute_units as f64 * p.clock_khz as f64 * 1e3)
-}
-
 fn specs(dev: &Device, shapes: &[(usize, usize, usize)]) -> Vec<GemmSpec> {
     let fp8 = dev.arch().fp8_e4m3();
     let mut out = Vec::new();
@@ -105,13 +87,7 @@ fn main() {
     let mut c = Criterion::default()
         .configure_from_args()
         .warm_up_time(Duration::from_millis(500));
-    let dev = match Device::best() {
-        Ok(d) => d,
-        Err(e) => {
-            eprintln!("gemm bench: no device: {e}");
-            return;
-        }
-    };
+    let Some(dev) = device_or_emulator("gemm") else { return };
     let emulated = dev.is_emulator();
     let shapes: Vec<(usize, usize, usize)> = if emulated {
         vec![(64, 128, 256), (256, 256, 256)]
@@ -157,20 +133,17 @@ fn main() {
                 }
             };
             if !emulated {
-                // Own timing for TFLOP/s, after a warm-up.
-                let _ = (prep.run)(&prep.plan);
-                let reps = 10;
-                let t = Instant::now();
-                for _ in 0..reps {
-                    if let Err(e) = (prep.run)(&prep.plan) {
+                // Own timing for TFLOP/s.
+                let secs = match seconds_per_run(10, || (prep.run)(&prep.plan)) {
+                    Ok(s) => s,
+                    Err(e) => {
                         eprintln!("{id}: {e}");
-                        break;
+                        continue;
                     }
-                }
-                let secs = t.elapsed().as_secs_f64() / reps as f64;
+                };
                 let flops = 2.0 * spec.macs() / secs;
-                let pct =
-                    peak(&dev, spec.a.dtype).map_or(String::from("n/a"), |p| format!("{:.1}%", 100.0 * flops / p));
+                let pct = dense_peak(&dev, spec.a.dtype.size_bytes() == 1)
+                    .map_or(String::from("n/a"), |p| format!("{:.1}%", 100.0 * flops / p));
                 println!(
                     "{id}: {} {:.1} TFLOP/s ({pct} of peak)",
                     prep.plan.kernel(),

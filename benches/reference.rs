@@ -10,18 +10,9 @@ use hipforge::reference::{self, GemmInputs};
 use hipforge::{bf16, DType};
 use std::time::{Duration, Instant};
 
-/// A small deterministic generator (xorshift) so inputs need no extra crate.
-fn randoms(n: usize, seed: u64) -> Vec<f32> {
-    let mut s = seed | 1;
-    (0..n)
-        .map(|_| {
-            s ^= s << 13;
-            s ^= s >> 7;
-            s ^= s << 17;
-            ((s >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
-        })
-        .collect()
-}
+#[path = "common/mod.rs"]
+mod common;
+use common::fill;
 
 /// CPU time (user + system) this process has used so far, over all its threads.
 fn cpu_time() -> Duration {
@@ -67,16 +58,16 @@ fn main() {
     for size in [256usize, 1024, 2048] {
         let runs = if size >= 2048 { 2 } else { 5 };
         let flops = 2.0 * (size as f64).powi(3);
-        let a: Vec<f64> = randoms(size * size, 1).into_iter().map(f64::from).collect();
-        let b: Vec<f64> = randoms(size * size, 2).into_iter().map(f64::from).collect();
+        let a: Vec<f64> = fill::<f32>(size * size, 1).into_iter().map(f64::from).collect();
+        let b: Vec<f64> = fill::<f32>(size * size, 2).into_iter().map(f64::from).collect();
         let t = best_of(runs, || {
             reference::matmul_f64(&a, &b, size, size, size).expect("valid shapes");
         });
         print_row(&format!("f64 core {size}x{size}x{size}"), t, flops);
 
         let spec = GemmSpec::new(size, size, size, DType::BF16, DType::BF16, DType::BF16);
-        let a: Vec<bf16> = randoms(spec.a_len(), 3).into_iter().map(bf16::from_f32).collect();
-        let b: Vec<bf16> = randoms(spec.b_len(), 4).into_iter().map(bf16::from_f32).collect();
+        let a: Vec<bf16> = fill(spec.a_len(), 3);
+        let b: Vec<bf16> = fill(spec.b_len(), 4);
         let t = best_of(runs, || {
             reference::gemm(&spec, &GemmInputs::new(&a, &b)).expect("valid spec");
         });
@@ -85,9 +76,9 @@ fn main() {
 
     let (batch, heads, seq, dim) = (1, 8, 1024, 128);
     let spec = AttentionSpec::new(batch, seq, seq, heads, dim, DType::BF16).causal();
-    let q: Vec<bf16> = randoms(spec.q_len(), 5).into_iter().map(bf16::from_f32).collect();
-    let k: Vec<bf16> = randoms(spec.k_len(), 6).into_iter().map(bf16::from_f32).collect();
-    let v: Vec<bf16> = randoms(spec.v_len(), 7).into_iter().map(bf16::from_f32).collect();
+    let q: Vec<bf16> = fill(spec.q_len(), 5);
+    let k: Vec<bf16> = fill(spec.k_len(), 6);
+    let v: Vec<bf16> = fill(spec.v_len(), 7);
     let t = best_of(3, || {
         reference::attention(&spec, &q, &k, &v).expect("valid spec");
     });

@@ -16,23 +16,7 @@ use hipforge::verify::{verify, ErrorModel};
 use hipforge::{bf16, f16, DType, Element, F8E4M3Fnuz, F8E4M3};
 
 mod common;
-use common::emulator;
-
-/// xorshift64: deterministic inputs without a dependency.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    /// Roughly normal (sum of four uniforms), mean 0, deviation ~1.
-    fn normal(&mut self) -> f32 {
-        let u = |r: &mut Rng| (r.next() >> 40) as f32 / (1u64 << 24) as f32 - 0.5;
-        (u(self) + u(self) + u(self) + u(self)) * 1.73
-    }
-}
+use common::{emulator, XorShift64};
 
 /// Input element kind of a case; FP8 means the arch's e4m3 flavour.
 #[derive(Clone, Copy, Debug)]
@@ -53,7 +37,7 @@ fn check<T: Element + DeviceRepr, O: Element + DeviceRepr>(
     seed: u64,
     k_ramp: f32,
 ) -> String {
-    let mut rng = Rng(seed | 1);
+    let mut rng = XorShift64(seed | 1);
     // FP8 inputs are drawn so that the dequantized values are ~N(0, 1): the kernel sees the raw codes.
     let fp8 = spec.dtype.is_fp8();
     let mut draw = |n: usize, descale: f32, ramp: &dyn Fn(usize) -> f32| -> Vec<T> {

@@ -1,8 +1,11 @@
 //! The hipBLASLt backend without hipBLASLt (the usual state of a CI machine): typed errors, nothing else affected.
 
 use hipforge::runtime::hipblaslt::{HipBlasLt, HipBlasLtLibrary};
-use hipforge::runtime::{Arch, Device};
+use hipforge::runtime::Arch;
 use hipforge::Error;
+
+mod common;
+use common::emulator;
 
 #[test]
 fn absent_library_is_a_typed_error_listing_what_was_tried() {
@@ -39,14 +42,7 @@ fn a_library_that_is_not_hipblaslt_gives_missing_symbol() {
 
 #[test]
 fn hipblaslt_refuses_the_emulator_with_a_typed_error() {
-    if !hipforge::kernels::EMULATOR_ARCHS.contains(&"gfx950") {
-        eprintln!(
-            "skipping: emulator not built (EMULATOR_ARCHS = {:?})",
-            hipforge::kernels::EMULATOR_ARCHS
-        );
-        return;
-    }
-    let dev = Device::emulator(Arch::Gfx950).unwrap();
+    let Some(dev) = emulator(Arch::Gfx950) else { return };
     let lib = HipBlasLtLibrary::load_from("libc.so.6").unwrap();
     match HipBlasLt::with_library(&dev, lib) {
         Err(Error::Unsupported { what }) => assert!(what.contains("HIP device"), "{what}"),

@@ -6,23 +6,10 @@ use hipforge::attention::AttentionSpec;
 use hipforge::reference;
 use hipforge::{bf16, f16, DType, Error, F8E4M3};
 
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn unit(&mut self) -> f32 {
-        (self.next() >> 40) as f32 / (1u64 << 23) as f32 - 1.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
+mod common;
+use common::XorShift64;
 
-fn bf16s(rng: &mut Rng, n: usize) -> Vec<bf16> {
+fn bf16s(rng: &mut XorShift64, n: usize) -> Vec<bf16> {
     (0..n).map(|_| bf16::from_f32(rng.unit() * 2.0)).collect()
 }
 
@@ -62,7 +49,7 @@ fn one_hot_rows_pick_one_value_row() {
             k[j * d + (j - d)] = b(-20.0);
         }
     }
-    let mut rng = Rng(3);
+    let mut rng = XorShift64(3);
     let v = bf16s(&mut rng, sk * d);
     for i in 0..sq {
         let target = i % d; // a key with +20 on axis `target`
@@ -80,7 +67,7 @@ fn one_hot_rows_pick_one_value_row() {
 #[test]
 fn causal_first_row_is_v0() {
     let (s, d) = (9, 8);
-    let mut rng = Rng(4);
+    let mut rng = XorShift64(4);
     let spec = AttentionSpec::new(2, s, s, 3, d, DType::F16).causal();
     let q: Vec<f16> = (0..spec.q_len()).map(|_| f16::from_f32(rng.unit())).collect();
     let k: Vec<f16> = (0..spec.k_len()).map(|_| f16::from_f32(rng.unit())).collect();
@@ -99,7 +86,7 @@ fn causal_first_row_is_v0() {
 #[test]
 fn rows_with_no_visible_key_are_zero_with_lse_minus_infinity() {
     // sq = 6 > sk = 3, causal bottom-right: query i sees keys j ≤ i − 3, so rows 0..3 are fully masked.
-    let mut rng = Rng(5);
+    let mut rng = XorShift64(5);
     let spec = AttentionSpec::new(1, 6, 3, 1, 4, DType::BF16).causal().with_lse();
     let (q, k, v) = (
         bf16s(&mut rng, spec.q_len()),
@@ -133,7 +120,7 @@ fn rows_with_no_visible_key_are_zero_with_lse_minus_infinity() {
 #[test]
 fn gqa_equals_mha_with_repeated_kv_heads() {
     let (bs, sq, sk, hq, hkv, d) = (2, 5, 11, 8, 2, 16);
-    let mut rng = Rng(6);
+    let mut rng = XorShift64(6);
     let gqa = AttentionSpec::new(bs, sq, sk, hq, d, DType::BF16)
         .gqa(hkv)
         .window(Some(3), Some(1))
@@ -175,7 +162,7 @@ fn varlen_equals_separate_batches() {
         }
         v
     };
-    let mut rng = Rng(7);
+    let mut rng = XorShift64(7);
     let spec = AttentionSpec::new(1, 1, 1, h, d, DType::BF16)
         .causal()
         .softcap(5.0)
@@ -219,7 +206,7 @@ fn varlen_equals_separate_batches() {
 #[test]
 fn bhsd_equals_bshd() {
     let (bs, sq, sk, h, d) = (2, 6, 9, 3, 8);
-    let mut rng = Rng(8);
+    let mut rng = XorShift64(8);
     let bshd = AttentionSpec::new(bs, sq, sk, h, d, DType::BF16);
     let bhsd = bshd.clone().bhsd();
     let q = bf16s(&mut rng, bshd.q_len());
@@ -322,7 +309,7 @@ fn naive(spec: &AttentionSpec, q: &[f64], k: &[f64], v: &[f64]) -> (Vec<f64>, Ve
 
 #[test]
 fn fast_path_matches_naive_loop_on_random_ragged_problems() {
-    let mut rng = Rng(0xa77e);
+    let mut rng = XorShift64(0xa77e);
     for case in 0..30 {
         let bs = 1 + rng.below(3);
         let (sq, sk) = (1 + rng.below(40), rng.below(45));
@@ -470,14 +457,14 @@ fn buffer_lengths_and_masks_follow_the_docs() {
 #[test]
 fn a_flash_style_f32_kernel_passes_verify_against_the_reference() {
     use hipforge::verify::{verify, verify_f64, ErrorModel};
-    let mut rng = Rng(1234);
+    let mut rng = XorShift64(1234);
     let spec = AttentionSpec::new(2, 40, 100, 4, 64, DType::BF16)
         .gqa(2)
         .causal()
         .softcap(30.0)
         .with_lse();
     // Scores of a few units: large enough that the score error matters.
-    let big = |rng: &mut Rng, n: usize| (0..n).map(|_| bf16::from_f32(rng.unit() * 3.0)).collect::<Vec<_>>();
+    let big = |rng: &mut XorShift64, n: usize| (0..n).map(|_| bf16::from_f32(rng.unit() * 3.0)).collect::<Vec<_>>();
     let (q, k, v) = (
         big(&mut rng, spec.q_len()),
         big(&mut rng, spec.k_len()),

@@ -5,33 +5,18 @@ use hipforge::gemm::{Activation, GemmSpec, Layout, Operand, Scaling};
 use hipforge::reference::{self, GemmInputs};
 use hipforge::{bf16, f16, DType, Element, Error, F8E4M3Fnuz, F8E5M2Fnuz, E8M0, F8E4M3, F8E5M2};
 
-/// xorshift64: deterministic inputs without a dependency.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    /// Uniform in [-1, 1).
-    fn unit(&mut self) -> f32 {
-        (self.next() >> 40) as f32 / (1u64 << 23) as f32 - 1.0
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
+mod common;
+use common::XorShift64;
 
-fn bf16s(rng: &mut Rng, n: usize) -> Vec<bf16> {
+fn bf16s(rng: &mut XorShift64, n: usize) -> Vec<bf16> {
     (0..n).map(|_| bf16::from_f32(rng.unit() * 4.0)).collect()
 }
 
 /// Random finite FP8 codes (NaN codes skipped), built from bits so no encoder is trusted.
-fn fp8_codes<T: Element>(rng: &mut Rng, n: usize, from_bits: fn(u8) -> T) -> Vec<T> {
+fn fp8_codes<T: Element>(rng: &mut XorShift64, n: usize, from_bits: fn(u8) -> T) -> Vec<T> {
     let mut v = Vec::with_capacity(n);
     while v.len() < n {
-        let x = from_bits(rng.next() as u8);
+        let x = from_bits(rng.next_u64() as u8);
         if x.to_f64().is_finite() {
             v.push(x);
         }
@@ -98,7 +83,7 @@ fn activations_through_a_one_by_one_gemm() {
 #[test]
 fn identity_matrix_returns_a() {
     let (m, k) = (7, 9);
-    let mut rng = Rng(11);
+    let mut rng = XorShift64(11);
     let a = bf16s(&mut rng, m * k);
     let mut eye = vec![bf16::ZERO; k * k];
     for i in 0..k {
@@ -118,7 +103,7 @@ fn padded_bf16(len: usize) -> Vec<bf16> {
 #[test]
 fn every_layout_and_padding_gives_the_same_product() {
     let (m, n, k, batch) = (13, 6, 21, 3);
-    let mut rng = Rng(5);
+    let mut rng = XorShift64(5);
     // Logical matrices, then stored four ways with padded leading dims and batch strides.
     let la: Vec<f32> = (0..batch * m * k).map(|_| rng.unit()).collect();
     let lb: Vec<f32> = (0..batch * k * n).map(|_| rng.unit()).collect();
@@ -170,11 +155,11 @@ fn block_scaling_equals_explicit_dequantization() {
     // Power-of-two block scales: e4m3 × 2^e is exact in bf16, so a bf16 GEMM on the dequantized values must give
     // bit-identical f64 results.
     let (m, n, k) = (5, 130, 300); // ragged: 3 K blocks (last partial), 2 N blocks (last partial)
-    let mut rng = Rng(21);
+    let mut rng = XorShift64(21);
     let spec = GemmSpec::new(m, n, k, DType::F8E4M3, DType::F8E4M3, DType::F32).scaling(Scaling::Block);
     let a = fp8_codes(&mut rng, spec.a_len(), F8E4M3::from_bits);
     let b = fp8_codes(&mut rng, spec.b_len(), F8E4M3::from_bits);
-    let pow2 = |rng: &mut Rng| 2f32.powi(rng.below(9) as i32 - 4);
+    let pow2 = |rng: &mut XorShift64| 2f32.powi(rng.below(9) as i32 - 4);
     let sa: Vec<f32> = (0..spec.scale_a_len()).map(|_| pow2(&mut rng)).collect();
     let sb: Vec<f32> = (0..spec.scale_b_len()).map(|_| pow2(&mut rng)).collect();
     assert_eq!((sa.len(), sb.len()), (3 * m, 3 * 2));
@@ -201,11 +186,11 @@ fn block_scaling_equals_explicit_dequantization() {
 #[test]
 fn mx_scaling_equals_explicit_dequantization() {
     let (m, n, k) = (3, 4, 70); // 3 MX blocks along K, the last partial
-    let mut rng = Rng(8);
+    let mut rng = XorShift64(8);
     let spec = GemmSpec::new(m, n, k, DType::F8E5M2, DType::F8E4M3, DType::F32).scaling(Scaling::Mx);
     let a = fp8_codes(&mut rng, spec.a_len(), F8E5M2::from_bits);
     let b = fp8_codes(&mut rng, spec.b_len(), F8E4M3::from_bits);
-    let e8 = |rng: &mut Rng| E8M0::from_bits(127 - 3 + rng.below(7) as u8);
+    let e8 = |rng: &mut XorShift64| E8M0::from_bits(127 - 3 + rng.below(7) as u8);
     let sa: Vec<E8M0> = (0..spec.scale_a_len()).map(|_| e8(&mut rng)).collect();
     let sb: Vec<E8M0> = (0..spec.scale_b_len()).map(|_| e8(&mut rng)).collect();
     assert_eq!((sa.len(), sb.len()), (m * 3, n * 3));
@@ -359,7 +344,7 @@ fn naive(p: &Problem) -> Vec<(f64, f64)> {
 
 #[test]
 fn fast_path_matches_naive_loop_on_random_ragged_problems() {
-    let mut rng = Rng(0x5eed);
+    let mut rng = XorShift64(0x5eed);
     let layouts = [Layout::RowMajor, Layout::ColMajor];
     let acts = [
         Activation::None,
@@ -411,7 +396,7 @@ fn fast_path_matches_naive_loop_on_random_ragged_problems() {
         }
         spec.validate().unwrap_or_else(|e| panic!("case {case}: {e}"));
 
-        let pick_f = |rng: &mut Rng, n: usize| -> Vec<f32> { (0..n).map(|_| rng.unit() * 2.0).collect() };
+        let pick_f = |rng: &mut XorShift64, n: usize| -> Vec<f32> { (0..n).map(|_| rng.unit() * 2.0).collect() };
         let c = pick_f(&mut rng, spec.c_len());
         let bias = pick_f(&mut rng, spec.bias_len());
         let (sa32, sb32): (Vec<f32>, Vec<f32>) = (
@@ -673,7 +658,7 @@ fn gather_d_reads_a_padded_column_major_output() {
 fn an_f32_accumulated_gemm_passes_verify_against_the_reference() {
     use hipforge::verify::{verify, ErrorModel};
     let (m, n, k) = (19, 23, 1500);
-    let mut rng = Rng(99);
+    let mut rng = XorShift64(99);
     for cancel in [false, true] {
         let spec = GemmSpec::new(m, n, k, DType::BF16, DType::BF16, DType::BF16).alpha_beta(1.5, 0.0);
         let mut a = bf16s(&mut rng, spec.a_len());

@@ -8,6 +8,7 @@ use hipforge::{bf16, Error, F8E4M3Fnuz};
 
 mod common;
 use common::emulator;
+use common::quant_params::QuantParams;
 
 #[test]
 fn emulator_refuses_archs_it_does_not_model() {
@@ -136,22 +137,6 @@ fn launch_rejects_unknown_kernels_and_bad_geometry() {
         "{err}"
     );
 }
-
-/// Mirror of `hf::QuantParams` (kernels/quant/fp8_quant.hip, 48 bytes), used to drive a real kernel through the
-/// runtime's launch path.
-#[repr(C)]
-#[derive(Clone, Copy)]
-struct QuantParams {
-    x: u64,
-    q: u64,
-    scale: u64,
-    amax: u64,
-    rows: u32,
-    cols: u32,
-    ld_x: u32,
-    ld_q: u32,
-}
-const _: () = assert!(std::mem::size_of::<QuantParams>() == 48);
 
 const AMAX_KERNEL: &str = "hf_quant_amax_f32";
 

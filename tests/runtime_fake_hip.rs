@@ -10,21 +10,8 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::sync::Arc;
 
-/// Mirror of `hf::QuantParams` (48 bytes), the params of the kernel launched below.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct QuantParams {
-    x: u64,
-    q: u64,
-    scale: u64,
-    amax: u64,
-    rows: u32,
-    cols: u32,
-    ld_x: u32,
-    ld_q: u32,
-}
-const PARAMS_BYTES: usize = std::mem::size_of::<QuantParams>();
-const _: () = assert!(PARAMS_BYTES == 48);
+mod common;
+use common::quant_params::{QuantParams, PARAMS_BYTES};
 
 /// Compiles `tests/runtime_fake/<name>.c` into a shared object (once per name and process), and returns a copy
 /// private to `tag`: each test opens its own file, so the fakes' global counters are not shared between tests

@@ -2,6 +2,7 @@
 #![allow(dead_code)] // each test crate uses a part
 
 pub mod gemm;
+pub mod quant_params;
 
 use hipforge::runtime::{Arch, Device};
 
@@ -28,6 +29,33 @@ impl Rng {
     /// `n` values uniform in [lo, hi), as f32.
     pub fn f32s(&mut self, n: usize, lo: f64, hi: f64) -> Vec<f32> {
         (0..n).map(|_| self.uniform(lo, hi) as f32).collect()
+    }
+}
+
+/// xorshift64: the stream the reference and attention tests were written against (kept apart from [`Rng`] so their
+/// seeds still draw the same inputs). The seed must be nonzero (zero stays zero).
+pub struct XorShift64(pub u64);
+
+impl XorShift64 {
+    /// The next 64 random bits.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    /// Uniform in [-1, 1), on a 2^-23 grid (exact in f32).
+    pub fn unit(&mut self) -> f32 {
+        (self.next_u64() >> 40) as f32 / (1u64 << 23) as f32 - 1.0
+    }
+    /// Integer in [0, n).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next_u64() % n as u64) as usize
+    }
+    /// Roughly normal (sum of four uniforms), mean 0, deviation ~1.
+    pub fn normal(&mut self) -> f32 {
+        let mut centered = || (self.next_u64() >> 40) as f32 / (1u64 << 24) as f32 - 0.5;
+        (centered() + centered() + centered() + centered()) * 1.73
     }
 }
 
