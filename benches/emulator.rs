@@ -8,24 +8,12 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-fn find_clang() -> Option<PathBuf> {
-    let mut names: Vec<PathBuf> = Vec::new();
-    if let Some(c) = std::env::var_os("HIPFORGE_HOST_CLANG") {
-        names.push(PathBuf::from(c));
-    }
-    for v in (18..=22).rev() {
-        names.push(PathBuf::from(format!("clang++-{v}")));
-    }
-    names.into_iter().find(|n| {
-        Command::new(n)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    })
-}
+#[path = "../tests/common/host_clang.rs"]
+mod host_clang;
+use host_clang::host_clang;
 
 fn main() {
-    let Some(clang) = find_clang() else {
+    let Some(clang) = host_clang() else {
         println!("emulator bench skipped: no host clang++ (HIPFORGE_HOST_CLANG or clang++-22..18 on PATH)");
         return;
     };

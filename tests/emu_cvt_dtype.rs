@@ -15,6 +15,9 @@ use std::process::Command;
 
 use hipforge::dtype::{F8E4M3Fnuz, F8E5M2Fnuz, F8E4M3, F8E5M2};
 
+mod common;
+use common::host_clang::host_clang;
+
 /// One FP8 format as the table needs it.
 struct Fmt {
     id: u32,
@@ -93,19 +96,6 @@ fn table() -> String {
         }
     }
     s
-}
-
-fn host_clang() -> Option<String> {
-    if let Ok(c) = std::env::var("HIPFORGE_HOST_CLANG") {
-        return Some(c);
-    }
-    (18..=22).rev().map(|v| format!("clang++-{v}")).find(|c| {
-        Command::new(c)
-            .arg("--version")
-            .output()
-            .map(|o| o.status.success())
-            .unwrap_or(false)
-    })
 }
 
 #[test]

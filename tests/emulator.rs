@@ -18,6 +18,9 @@ use std::process::{Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+mod common;
+use common::host_clang::host_clang;
+
 const ARCHS: &[&str] = &["942", "950"];
 const FLAGS: &[&str] = &[
     "-std=c++20",
@@ -31,22 +34,6 @@ const DEADLINE: Duration = Duration::from_secs(600);
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn find_clang() -> Option<PathBuf> {
-    let mut names: Vec<PathBuf> = Vec::new();
-    if let Some(c) = std::env::var_os("HIPFORGE_HOST_CLANG") {
-        names.push(PathBuf::from(c));
-    }
-    for v in (18..=22).rev() {
-        names.push(PathBuf::from(format!("clang++-{v}")));
-    }
-    names.into_iter().find(|n| {
-        Command::new(n)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    })
 }
 
 fn mtime(p: &Path) -> Option<std::time::SystemTime> {
@@ -128,7 +115,7 @@ fn run_with_deadline(bin: &Path) -> (bool, String) {
 
 #[test]
 fn emulator_cpp_tests() {
-    let Some(clang) = find_clang() else {
+    let Some(clang) = host_clang() else {
         let msg =
             "no host clang++ (HIPFORGE_HOST_CLANG or clang++-22..18 on PATH): the emulator's C++ tests cannot be built";
         if std::env::var("HIPFORGE_REQUIRE_EMULATOR").as_deref() == Ok("1") {

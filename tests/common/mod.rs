@@ -2,6 +2,7 @@
 #![allow(dead_code)] // each test crate uses a part
 
 pub mod gemm;
+pub mod host_clang;
 pub mod quant_params;
 
 use hipforge::runtime::{Arch, Device};
