@@ -38,10 +38,37 @@ inline constexpr bool mma_by_chunk =
     true;
 #endif
 
-// Half a K step (one chunk, 64 bytes of K) for one 16x16 tile; only where mma_by_chunk<A>.
-template <fmt A, fmt B>
-__device__ inline typename acc_of<A>::type mma_k64(typename acc_of<A>::type acc, const u32x4& a, const u32x4& b) {
-    static_assert(mma_by_chunk<A>, "gfx950 FP8 takes the whole K step (mma_k128)");
+// ---- one dense 16x16 MFMA (specs/mfma.md §3.1): the single instruction every wrapper here is built from ---------
+// Operand dwords per lane: 4 for gfx950's 16-bit (16x16x32) and INT8 (16x16x64) forms, 2 for gfx942's 16-bit
+// (16x16x16) and INT8 (16x16x32) forms and for the 16x16x32 FP8/BF8 forms on both archs.
+template <fmt A>
+inline constexpr int mfma_dense_dwords =
+#if defined(__gfx950__)
+    (A == fmt::fp8 || A == fmt::bf8) ? 2 : 4;
+#else
+    2;
+#endif
+template <int N> struct dwords_of;
+template <> struct dwords_of<2> { typedef u32x2 type; };
+template <> struct dwords_of<4> { typedef u32x4 type; };
+template <fmt A> using mfma_dense_operand = typename dwords_of<mfma_dense_dwords<A>>::type;
+
+template <fmt A, fmt B = A>
+__device__ __attribute__((always_inline)) inline typename acc_of<A>::type mfma_dense(
+    typename acc_of<A>::type acc, mfma_dense_operand<A> a, mfma_dense_operand<A> b) {
+#if defined(__gfx942__) || defined(__gfx950__)
+    if constexpr (A == fmt::fp8 || A == fmt::bf8) {
+        const long al = __builtin_bit_cast(long, a), bl = __builtin_bit_cast(long, b);
+        if constexpr (A == fmt::fp8 && B == fmt::fp8)
+            return __builtin_amdgcn_mfma_f32_16x16x32_fp8_fp8(al, bl, acc, 0, 0, 0);
+        else if constexpr (A == fmt::fp8)
+            return __builtin_amdgcn_mfma_f32_16x16x32_fp8_bf8(al, bl, acc, 0, 0, 0);
+        else if constexpr (B == fmt::fp8)
+            return __builtin_amdgcn_mfma_f32_16x16x32_bf8_fp8(al, bl, acc, 0, 0, 0);
+        else
+            return __builtin_amdgcn_mfma_f32_16x16x32_bf8_bf8(al, bl, acc, 0, 0, 0);
+    }
+#endif
 #if defined(__gfx950__)
     if constexpr (A == fmt::bf16)
         return __builtin_amdgcn_mfma_f32_16x16x32_bf16(__builtin_bit_cast(bf16x8, a), __builtin_bit_cast(bf16x8, b), acc, 0,
@@ -49,37 +76,36 @@ __device__ inline typename acc_of<A>::type mma_k64(typename acc_of<A>::type acc,
     else if constexpr (A == fmt::f16)
         return __builtin_amdgcn_mfma_f32_16x16x32_f16(__builtin_bit_cast(f16x8, a), __builtin_bit_cast(f16x8, b), acc, 0,
                                                       0, 0);
-    else
+    else if constexpr (A == fmt::i8)
         return __builtin_amdgcn_mfma_i32_16x16x64_i8(__builtin_bit_cast(i32x4, a), __builtin_bit_cast(i32x4, b), acc, 0, 0,
                                                      0);
 #elif defined(__gfx942__)
-#pragma unroll
-    for (int half = 0; half < 2; ++half) {
-        u32x2 a2 = half ? a.zw : a.xy;
-        u32x2 b2 = half ? b.zw : b.xy;
-        long al = (long)(((uint64_t)a2.y << 32) | a2.x), bl = (long)(((uint64_t)b2.y << 32) | b2.x);
-        if constexpr (A == fmt::bf16)
-            acc = __builtin_amdgcn_mfma_f32_16x16x16bf16_1k(__builtin_bit_cast(i16x4, a2), __builtin_bit_cast(i16x4, b2),
-                                                            acc, 0, 0, 0);
-        else if constexpr (A == fmt::f16)
-            acc = __builtin_amdgcn_mfma_f32_16x16x16f16(__builtin_bit_cast(f16x4, a2), __builtin_bit_cast(f16x4, b2), acc,
-                                                        0, 0, 0);
-        else if constexpr (A == fmt::i8)
-            acc = __builtin_amdgcn_mfma_i32_16x16x32_i8(al, bl, acc, 0, 0, 0);
-        else if constexpr (A == fmt::fp8 && B == fmt::fp8)
-            acc = __builtin_amdgcn_mfma_f32_16x16x32_fp8_fp8(al, bl, acc, 0, 0, 0);
-        else if constexpr (A == fmt::fp8 && B == fmt::bf8)
-            acc = __builtin_amdgcn_mfma_f32_16x16x32_fp8_bf8(al, bl, acc, 0, 0, 0);
-        else if constexpr (A == fmt::bf8 && B == fmt::fp8)
-            acc = __builtin_amdgcn_mfma_f32_16x16x32_bf8_fp8(al, bl, acc, 0, 0, 0);
-        else
-            acc = __builtin_amdgcn_mfma_f32_16x16x32_bf8_bf8(al, bl, acc, 0, 0, 0);
-    }
-    return acc;
-#else
+    if constexpr (A == fmt::bf16)
+        return __builtin_amdgcn_mfma_f32_16x16x16bf16_1k(__builtin_bit_cast(i16x4, a), __builtin_bit_cast(i16x4, b), acc, 0,
+                                                         0, 0);
+    else if constexpr (A == fmt::f16)
+        return __builtin_amdgcn_mfma_f32_16x16x16f16(__builtin_bit_cast(f16x4, a), __builtin_bit_cast(f16x4, b), acc, 0, 0,
+                                                     0);
+    else if constexpr (A == fmt::i8)
+        return __builtin_amdgcn_mfma_i32_16x16x32_i8(__builtin_bit_cast(long, a), __builtin_bit_cast(long, b), acc, 0, 0,
+                                                     0);
+#endif
+    // Archs without MFMA (gfx1250): no kernel launches there; this only lets the sources compile.
     (void)a;
     (void)b;
     return acc;
+}
+
+// Half a K step (one chunk, 64 bytes of K) for one 16x16 tile; only where mma_by_chunk<A>.
+template <fmt A, fmt B>
+__device__ inline typename acc_of<A>::type mma_k64(typename acc_of<A>::type acc, const u32x4& a, const u32x4& b) {
+    static_assert(mma_by_chunk<A>, "gfx950 FP8 takes the whole K step (mma_k128)");
+#if defined(__gfx950__)
+    return mfma_dense<A, B>(acc, a, b);
+#else
+    // Each 8-byte half of the chunk is one dense operand.
+    acc = mfma_dense<A, B>(acc, a.xy, b.xy);
+    return mfma_dense<A, B>(acc, a.zw, b.zw);
 #endif
 }
 

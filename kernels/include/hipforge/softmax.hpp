@@ -10,12 +10,13 @@
 #pragma once
 #include "hipforge/device.hpp"
 #include "hipforge/memory.hpp"  // global loads: hf::buffer (clamped raw-buffer loads)
+#include "hipforge/mfma.hpp"    // the MFMA instructions (mfma_dense)
 
 namespace hf {
 namespace attn {
 
 // ---------------------------------------------------------------------------------------------------------------
-// Element types and the 16×16×K MFMA each one uses.
+// Element types and the 16×16×K MFMA each one uses (from hipforge/mfma.hpp).
 
 /// FP8 E4M3 storage (OCP on gfx950, FNUZ on gfx942: the MFMA reads it per the arch).
 struct fp8e4m3 {
@@ -31,71 +32,32 @@ struct frag {
     unsigned int w[Dwords];
 };
 
+// The MFMA of each element type: hipforge/mfma.hpp's one dense 16x16 instruction for the type's format
+// (k elements of K per MFMA, `dwords` operand registers per lane).
 template <class T>
-struct mma16;
+struct fmt_of;
+template <>
+struct fmt_of<__bf16> {
+    static constexpr fmt value = fmt::bf16;
+};
+template <>
+struct fmt_of<_Float16> {
+    static constexpr fmt value = fmt::f16;
+};
+template <>
+struct fmt_of<fp8e4m3> {
+    static constexpr fmt value = fmt::fp8;  // e4m3: FNUZ on gfx942, OCP on gfx950
+};
 
-#if defined(__gfx950__)
-template <>
-struct mma16<__bf16> {
-    static constexpr int k = 32;  // v_mfma_f32_16x16x32_bf16
-    static constexpr int dwords = 4;
-    __device__ static f32x4 run(frag<4> a, frag<4> b, f32x4 c) {
-        return __builtin_amdgcn_mfma_f32_16x16x32_bf16(__builtin_bit_cast(bf16x8, a), __builtin_bit_cast(bf16x8, b),
-                                                       c, 0, 0, 0);
-    }
-};
-template <>
-struct mma16<_Float16> {
-    static constexpr int k = 32;  // v_mfma_f32_16x16x32_f16
-    static constexpr int dwords = 4;
-    __device__ static f32x4 run(frag<4> a, frag<4> b, f32x4 c) {
-        return __builtin_amdgcn_mfma_f32_16x16x32_f16(__builtin_bit_cast(f16x8, a), __builtin_bit_cast(f16x8, b), c,
-                                                      0, 0, 0);
-    }
-};
-#elif defined(__gfx942__)
-template <>
-struct mma16<__bf16> {
-    static constexpr int k = 16;  // v_mfma_f32_16x16x16_bf16 (the "_1k" builtin takes raw bf16 bits as shorts)
-    static constexpr int dwords = 2;
-    __device__ static f32x4 run(frag<2> a, frag<2> b, f32x4 c) {
-        return __builtin_amdgcn_mfma_f32_16x16x16bf16_1k(__builtin_bit_cast(i16x4, a), __builtin_bit_cast(i16x4, b),
-                                                         c, 0, 0, 0);
-    }
-};
-template <>
-struct mma16<_Float16> {
-    static constexpr int k = 16;  // v_mfma_f32_16x16x16_f16
-    static constexpr int dwords = 2;
-    __device__ static f32x4 run(frag<2> a, frag<2> b, f32x4 c) {
-        return __builtin_amdgcn_mfma_f32_16x16x16f16(__builtin_bit_cast(f16x4, a), __builtin_bit_cast(f16x4, b), c, 0,
-                                                     0, 0);
-    }
-};
-#else
-// Archs without MFMA (gfx1250: WMMA, wave32) have no attention kernels yet: these stand-ins only let the source
-// compile for them; AttentionPlan refuses to launch on any arch but gfx942/gfx950.
 template <class T>
 struct mma16 {
-    static constexpr int k = 16;
-    static constexpr int dwords = 2;
-    __device__ static f32x4 run(frag<2>, frag<2>, f32x4 c) {
-        __builtin_trap();
-        return c;
+    static constexpr fmt F = fmt_of<T>::value;
+    static constexpr int dwords = mfma_dense_dwords<F>;
+    static constexpr int k = 16 * dwords / fmt_bytes<F>;  // 4 lane groups x the lane's elements
+    __device__ static f32x4 run(frag<dwords> a, frag<dwords> b, f32x4 c) {
+        return mfma_dense<F>(c, __builtin_bit_cast(mfma_dense_operand<F>, a), __builtin_bit_cast(mfma_dense_operand<F>, b));
     }
 };
-#endif
-#if defined(__gfx942__) || defined(__gfx950__)
-template <>
-struct mma16<fp8e4m3> {
-    static constexpr int k = 32;  // v_mfma_f32_16x16x32_fp8_fp8 (FNUZ on gfx942, OCP on gfx950)
-    static constexpr int dwords = 2;
-    __device__ static f32x4 run(frag<2> a, frag<2> b, f32x4 c) {
-        return __builtin_amdgcn_mfma_f32_16x16x32_fp8_fp8(__builtin_bit_cast(long, a), __builtin_bit_cast(long, b), c,
-                                                          0, 0, 0);
-    }
-};
-#endif
 
 // The type P and Vᵀ take in the P·V product: the input type for 16-bit inputs; bf16 for FP8 (V is decoded exactly
 // into bf16 in LDS and P is rounded to bf16, which keeps the P·V error at bf16's unit roundoff instead of FP8's).
