@@ -149,10 +149,10 @@ fn code_object_metadata_matches_the_table() {
     ));
 }
 
-/// Compiles the planted fixture for `arch` the way build.rs compiles kernels; returns the code object path.
-fn compile_fixture(arch: &str, dir: &Path) -> PathBuf {
+/// Compiles tests/isa_fixtures/`name`.hip for `arch` the way build.rs compiles kernels; returns the code object path.
+fn compile_fixture(name: &str, arch: &str, dir: &Path) -> PathBuf {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = dir.join(format!("planted.{arch}.co"));
+    let out = dir.join(format!("{name}.{arch}.co"));
     let status = Command::new(kernels::GPU_COMPILER_PATH)
         .args([
             "-x",
@@ -166,12 +166,12 @@ fn compile_fixture(arch: &str, dir: &Path) -> PathBuf {
         .arg(format!("--offload-arch={arch}"))
         .arg("-I")
         .arg(root.join("kernels/include"))
-        .arg(root.join("tests/isa_fixtures/planted.hip"))
+        .arg(root.join(format!("tests/isa_fixtures/{name}.hip")))
         .arg("-o")
         .arg(&out)
         .status()
         .expect("run the compiler the build used");
-    assert!(status.success(), "fixture failed to compile for {arch}");
+    assert!(status.success(), "fixture {name} failed to compile for {arch}");
     out
 }
 
@@ -226,7 +226,7 @@ fn planted_failures_are_caught() {
     let source =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/isa_fixtures/planted.hip")).unwrap();
     for arch in GATED_ARCHS {
-        let co_path = compile_fixture(arch, &dir);
+        let co_path = compile_fixture("planted", arch, &dir);
         let co = std::fs::read(&co_path).unwrap();
         let resources = isa::read_resources(&co).unwrap();
         let dis = Command::new(kernels::GPU_OBJDUMP_PATH)
@@ -321,30 +321,10 @@ fn sched_primitives_emit_the_promised_instructions() {
     if !toolchain_present("sched_primitives_emit_the_promised_instructions") {
         return;
     }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = std::env::temp_dir().join(format!("hipforge-isa-sched-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     for arch in GATED_ARCHS {
-        let out = dir.join(format!("sched.{arch}.co"));
-        let status = Command::new(kernels::GPU_COMPILER_PATH)
-            .args([
-                "-x",
-                "hip",
-                "-std=c++20",
-                "--offload-device-only",
-                "-nogpuinc",
-                "-nogpulib",
-            ])
-            .args(["--no-gpu-bundle-output", "-O3"])
-            .arg(format!("--offload-arch={arch}"))
-            .arg("-I")
-            .arg(root.join("kernels/include"))
-            .arg(root.join("tests/isa_fixtures/sched.hip"))
-            .arg("-o")
-            .arg(&out)
-            .status()
-            .unwrap();
-        assert!(status.success(), "sched fixture failed to compile for {arch}");
+        let out = compile_fixture("sched", arch, &dir);
         let dis = Command::new(kernels::GPU_OBJDUMP_PATH)
             .arg("-d")
             .arg(&out)
