@@ -12,6 +12,9 @@ mod scan;
 #[allow(dead_code)]
 #[path = "src/isa/disasm.rs"]
 mod disasm;
+#[allow(dead_code)]
+#[path = "src/isa/loops.rs"]
+mod loops;
 
 use std::path::PathBuf;
 
@@ -21,6 +24,7 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=build");
     println!("cargo:rerun-if-changed=src/isa/disasm.rs");
+    println!("cargo:rerun-if-changed=src/isa/loops.rs");
     let sources = scan::scan(&root.join("kernels"));
     let gpu = gpu::build(&root, &sources, &out);
     let emu = emu::build(&root, &sources, &out);

@@ -92,10 +92,35 @@ impl GpuBuild {
             ));
         }
         s.push_str("];\n");
+        // The steady-state paths, interned: every distinct instruction key once, each path as indices into it.
+        let mut keys: Vec<String> = Vec::new();
+        let mut index: std::collections::HashMap<String, usize> = Default::default();
+        let mut paths: Vec<String> = Vec::new();
+        for o in &self.objects {
+            for f in &o.functions {
+                let ids: Vec<String> = f
+                    .main_loop
+                    .iter()
+                    .flat_map(|m| &m.path)
+                    .map(|k| {
+                        let n = index.len();
+                        let i = *index.entry(k.clone()).or_insert(n);
+                        if i == keys.len() {
+                            keys.push(k.clone());
+                        }
+                        i.to_string()
+                    })
+                    .collect();
+                paths.push(ids.join(","));
+            }
+        }
+        s.push_str("/// Every distinct instruction key (`isa::disasm::model_key`) of the steady-state paths.\n");
+        s.push_str(&format!("pub static MODEL_KEYS: &[&str] = &{keys:?};\n"));
         s.push_str(
             "/// Facts the build read from each kernel's disassembly (matrix instructions, main loop).\n\
              pub static GPU_DISASM: &[DisasmFacts] = &[\n",
         );
+        let mut path_iter = paths.iter();
         for o in &self.objects {
             for f in &o.functions {
                 let hist = |v: &[(String, u32)]| {
@@ -109,9 +134,18 @@ impl GpuBuild {
                     .iter()
                     .map(|(a, b)| format!("({a:?}, {b:?}, {})", f.max_alternations(a, b)))
                     .collect();
+                let path = path_iter.next().expect("one path per function");
+                let main_loop = match &f.main_loop {
+                    None => "None".to_string(),
+                    Some(m) => format!(
+                        "Some(MainLoop {{ header_addr: {}, blocks: {}, instructions: {}, path_blocks: {}, \
+                         path: &[{path}], rules_met: &{:?} }})",
+                        m.header_addr, m.blocks, m.instructions, m.path_blocks, m.rules_met
+                    ),
+                };
                 s.push_str(&format!(
                     "    DisasmFacts {{ arch: {:?}, kernel: {:?}, instructions: {}, main_loop_instructions: {:?}, \
-                     matrix_ops: &[{}], mnemonics: &[{}], interleave: &[{}] }},\n",
+                     matrix_ops: &[{}], mnemonics: &[{}], interleave: &[{}], main_loop: {main_loop} }},\n",
                     o.arch,
                     f.name,
                     f.instructions,
@@ -331,6 +365,8 @@ struct Job {
     source: String,
     input: PathBuf,
     output: PathBuf,
+    /// `(kernel, HF_MODEL_PATH rules for this arch)` of the source's kernels.
+    path_rules: Vec<(String, Vec<String>)>,
 }
 
 pub fn build(root: &Path, sources: &[Source], out: &Path) -> GpuBuild {
@@ -371,6 +407,7 @@ pub fn build(root: &Path, sources: &[Source], out: &Path) -> GpuBuild {
                 source: src.rel.clone(),
                 input: src.path.clone(),
                 output: gpu_dir.join(format!("{stem}.{arch}.co")),
+                path_rules: src.kernels.iter().map(|k| (k.name.clone(), k.path_rules(arch))).collect(),
             });
         }
     }
@@ -481,7 +518,14 @@ fn compile_one(
                     String::from_utf8_lossy(&out.stderr)
                 ));
             }
-            disasm::analyze(&String::from_utf8_lossy(&out.stdout))
+            let rules = |name: &str| {
+                job.path_rules
+                    .iter()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, r)| r.clone())
+                    .unwrap_or_default()
+            };
+            disasm::analyze_with_rules(&String::from_utf8_lossy(&out.stdout), &rules)
         }
         None => Vec::new(),
     };

@@ -1,5 +1,5 @@
-//! Finds kernel sources and their `HF_EXPORT` / `HF_ISA_EXPECT` / `HF_ISA_INTERLEAVE` declarations; writes the Rust
-//! kernel table.
+//! Finds kernel sources and their `HF_EXPORT` / `HF_ISA_EXPECT` / `HF_ISA_INTERLEAVE` / `HF_MODEL_PATH` /
+//! `HF_MODEL_EXPECT` declarations; writes the Rust kernel table.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -22,6 +22,21 @@ pub struct Kernel {
     pub isa_expect: Vec<(String, String)>,
     /// (arch, prefix A, prefix B, minimum alternations) from `HF_ISA_INTERLEAVE`.
     pub isa_interleave: Vec<(String, String, String, u32)>,
+    /// (arch, rule) from `HF_MODEL_PATH`: how to pick the steady-state path (src/isa/loops.rs).
+    pub model_path: Vec<(String, String)>,
+    /// (arch, expression) from `HF_MODEL_EXPECT`: the model's gates.
+    pub model_expect: Vec<(String, String)>,
+}
+
+impl Kernel {
+    /// The `HF_MODEL_PATH` rules of this kernel for `arch`.
+    pub fn path_rules(&self, arch: &str) -> Vec<String> {
+        self.model_path
+            .iter()
+            .filter(|(a, _)| a == arch || a == "all")
+            .map(|(_, r)| r.clone())
+            .collect()
+    }
 }
 
 pub fn scan(kernels_dir: &Path) -> Vec<Source> {
@@ -40,6 +55,8 @@ pub fn scan(kernels_dir: &Path) -> Vec<Source> {
                     params: args[1].clone(),
                     isa_expect: Vec::new(),
                     isa_interleave: Vec::new(),
+                    model_path: Vec::new(),
+                    model_expect: Vec::new(),
                 });
             }
         }
@@ -57,6 +74,24 @@ pub fn scan(kernels_dir: &Path) -> Vec<Source> {
                     let unquote = |x: &String| x.trim_matches('"').to_string();
                     k.isa_interleave
                         .push((args[1].clone(), unquote(&args[2]), unquote(&args[3]), min));
+                }
+            }
+        }
+        // HF_MODEL_PATH(kernel, arch, "rule", ...) and HF_MODEL_EXPECT(kernel, arch, "expr", ...): variadic.
+        for (mac, is_path) in [("HF_MODEL_PATH", true), ("HF_MODEL_EXPECT", false)] {
+            for args in macro_calls(&text, mac) {
+                if args.len() < 3 {
+                    continue;
+                }
+                if let Some(k) = kernels.iter_mut().find(|k| k.name == args[0]) {
+                    for a in &args[2..] {
+                        let v = (args[1].clone(), a.trim_matches('"').to_string());
+                        if is_path {
+                            k.model_path.push(v);
+                        } else {
+                            k.model_expect.push(v);
+                        }
+                    }
                 }
             }
         }
@@ -131,13 +166,19 @@ pub fn write_table(sources: &[Source], gpu: &super::gpu::GpuBuild, emu: &super::
                 .iter()
                 .map(|(arch, a, b, n)| format!("({arch:?}, {a:?}, {b:?}, {n})"))
                 .collect();
+            let pairs = |v: &[(String, String)]| {
+                v.iter().map(|(a, x)| format!("({a:?}, {x:?})")).collect::<Vec<_>>().join(", ")
+            };
             writeln!(
                 s,
-                "    KernelInfo {{ name: {:?}, source: {:?}, isa_expect: &[{}], isa_interleave: &[{}] }},",
+                "    KernelInfo {{ name: {:?}, source: {:?}, isa_expect: &[{}], isa_interleave: &[{}], \
+                 model_path: &[{}], model_expect: &[{}] }},",
                 k.name,
                 src.rel,
                 exp.join(", "),
-                il.join(", ")
+                il.join(", "),
+                pairs(&k.model_path),
+                pairs(&k.model_expect)
             )
             .unwrap();
         }

@@ -12,6 +12,27 @@ pub struct KernelInfo {
     /// `(arch, prefix A, prefix B, minimum)` from `HF_ISA_INTERLEAVE`: the ISA gate requires at least `minimum`
     /// alternations between A- and B-instructions in one basic block of a loop ([`crate::isa::disasm`]).
     pub isa_interleave: &'static [(&'static str, &'static str, &'static str, u32)],
+    /// `(arch, rule)` from `HF_MODEL_PATH`: how the model picks the steady-state path ([`crate::isa::loops`]).
+    pub model_path: &'static [(&'static str, &'static str)],
+    /// `(arch, expression)` from `HF_MODEL_EXPECT`: the model's gates ([`crate::isa::model`]).
+    pub model_expect: &'static [(&'static str, &'static str)],
+}
+
+/// The main loop of a kernel as the build read it ([`crate::isa::loops`]).
+#[derive(Debug, Clone, Copy)]
+pub struct MainLoop {
+    /// Address of the loop header's first instruction in the code object.
+    pub header_addr: u64,
+    /// Basic blocks of the loop, nested loops included.
+    pub blocks: u32,
+    /// Instructions of the loop, nested loops included.
+    pub instructions: u32,
+    /// Basic blocks on the steady-state path.
+    pub path_blocks: u32,
+    /// The steady-state path: indices into [`MODEL_KEYS`], in execution order.
+    pub path: &'static [u32],
+    /// For each `HF_MODEL_PATH` rule of the kernel and arch (in declaration order), whether the path meets it.
+    pub rules_met: &'static [bool],
 }
 
 /// What the build read from one kernel's disassembly (see [`crate::isa`] for the main-loop heuristic).
@@ -32,6 +53,8 @@ pub struct DisasmFacts {
     /// `(prefix A, prefix B, alternations)`: the interleave metric for every pair any kernel declares with
     /// `HF_ISA_INTERLEAVE` (what it is checked against).
     pub interleave: &'static [(&'static str, &'static str, u32)],
+    /// The main loop and its steady-state path; `None` without a loop or a disassembler.
+    pub main_loop: Option<MainLoop>,
 }
 
 include!(concat!(env!("OUT_DIR"), "/kernel_table.rs"));

@@ -488,3 +488,35 @@ extern "C" __global__ __launch_bounds__(256) void hf_gemm_splitk_reduce_i32(cons
     hf::splitk_reduce<true>(p);
 }
 HF_EXPORT(hf_gemm_splitk_reduce_i32, hf::GemmParams)
+
+// The steady state for `hipforge model` (src/isa/loops.rs): a K step that loads the next step (through LDS DMA on
+// gfx950) and does one K step of MFMA work per wave (2·(BM·BN/waves)·K operations, K = 128 bytes of elements): not
+// the K tail or a transposed-layout element path.
+HF_MODEL_PATH(hf_gemm_bf16_bf16_256x256, all, "via:buffer_load", "flops:1048576")
+HF_MODEL_PATH(hf_gemm_bf16_bf16_256x256, gfx950, "via:buffer_load_dwordx4 lds")
+HF_MODEL_PATH(hf_gemm_bf16_bf16_64x128, all, "via:buffer_load", "flops:262144")
+HF_MODEL_PATH(hf_gemm_bf16_bf16_64x128, gfx950, "via:buffer_load_dwordx4 lds")
+HF_MODEL_PATH(hf_gemm_f16_f16_256x256, all, "via:buffer_load", "flops:1048576")
+HF_MODEL_PATH(hf_gemm_f16_f16_256x256, gfx950, "via:buffer_load_dwordx4 lds")
+HF_MODEL_PATH(hf_gemm_f16_f16_64x128, all, "via:buffer_load", "flops:262144")
+HF_MODEL_PATH(hf_gemm_f16_f16_64x128, gfx950, "via:buffer_load_dwordx4 lds")
+HF_MODEL_PATH(hf_gemm_i8_i8_256x256, all, "via:buffer_load", "flops:2097152")
+HF_MODEL_PATH(hf_gemm_i8_i8_256x256, gfx950, "via:buffer_load_dwordx4 lds")
+HF_MODEL_PATH(hf_gemm_i8_i8_64x128, all, "via:buffer_load", "flops:524288")
+HF_MODEL_PATH(hf_gemm_i8_i8_64x128, gfx950, "via:buffer_load_dwordx4 lds")
+HF_MODEL_PATH(hf_gemm_fp8_fp8_256x256, all, "via:buffer_load", "flops:2097152")
+HF_MODEL_PATH(hf_gemm_fp8_fp8_256x256, gfx950, "via:buffer_load_dwordx4 lds")
+HF_MODEL_PATH(hf_gemm_fp8_fp8_64x128, all, "via:buffer_load", "flops:524288")
+HF_MODEL_PATH(hf_gemm_fp8_fp8_64x128, gfx950, "via:buffer_load_dwordx4 lds")
+HF_MODEL_PATH(hf_gemm_fp8_bf8_256x256, all, "via:buffer_load", "flops:2097152")
+HF_MODEL_PATH(hf_gemm_fp8_bf8_256x256, gfx950, "via:buffer_load_dwordx4 lds")
+HF_MODEL_PATH(hf_gemm_fp8_bf8_64x128, all, "via:buffer_load", "flops:524288")
+HF_MODEL_PATH(hf_gemm_fp8_bf8_64x128, gfx950, "via:buffer_load_dwordx4 lds")
+HF_MODEL_PATH(hf_gemm_bf8_fp8_256x256, all, "via:buffer_load", "flops:2097152")
+HF_MODEL_PATH(hf_gemm_bf8_fp8_256x256, gfx950, "via:buffer_load_dwordx4 lds")
+HF_MODEL_PATH(hf_gemm_bf8_fp8_64x128, all, "via:buffer_load", "flops:524288")
+HF_MODEL_PATH(hf_gemm_bf8_fp8_64x128, gfx950, "via:buffer_load_dwordx4 lds")
+HF_MODEL_PATH(hf_gemm_bf8_bf8_256x256, all, "via:buffer_load", "flops:2097152")
+HF_MODEL_PATH(hf_gemm_bf8_bf8_256x256, gfx950, "via:buffer_load_dwordx4 lds")
+HF_MODEL_PATH(hf_gemm_bf8_bf8_64x128, all, "via:buffer_load", "flops:524288")
+HF_MODEL_PATH(hf_gemm_bf8_bf8_64x128, gfx950, "via:buffer_load_dwordx4 lds")

@@ -4,19 +4,14 @@
 //! This file has no dependencies on the rest of the crate: `build.rs` includes it too (it runs the disassembler at
 //! build time so the report works on machines without LLVM tools).
 //!
-//! **Main-loop heuristic.** Every branch (`s_branch`, `s_cbranch_*`) whose target is at or before the branch itself
-//! closes a loop region `[target, branch]`. Regions that contain no other region are the innermost loops. Of those,
-//! the main loop is the one with the most matrix instructions (MFMA/WMMA), ties broken by the larger region; its
-//! instruction count includes the closing branch. A kernel with no backward branch has no main loop. The heuristic
-//! can be fooled by code the compiler lays out out of line (a loop body split around a far block), which it then
-//! counts as part of the region — the count is an address range, not a control-flow-graph loop.
-
-//! **Interleave metric** (`HF_ISA_INTERLEAVE`). The function is cut into basic blocks: a block ends after a branch
-//! or `s_endpgm` and a new one starts at every branch target. Only blocks inside a loop region (as above: some
-//! backward branch's `[target, branch]` contains them) count. In one block, take the instructions whose mnemonics
-//! start with prefix A or prefix B, in order; the alternations are the number of neighbours among them that differ
-//! (A A B B A → 2). A kernel that issues its MFMAs and then its exponentials in one block has at most 2 (M… E… M…);
-//! one whose scheduler interleaves them has many. The metric is the maximum over the loop's blocks.
+//! **Main loop** and its **steady-state path**: natural loops from dominators ([`super::loops`] documents the
+//! rules). The main loop's instruction count is every instruction of its blocks, nested loops included.
+//!
+//! **Interleave metric** (`HF_ISA_INTERLEAVE`). The function is cut into basic blocks ([`super::loops`]). Only
+//! blocks inside a natural loop count. In one block, take the instructions whose mnemonics start with prefix A or
+//! prefix B, in order; the alternations are the number of neighbours among them that differ (A A B B A → 2). A kernel
+//! that issues its MFMAs and then its exponentials in one block has at most 2 (M… E… M…); one whose scheduler
+//! interleaves them has many. The metric is the maximum over the loop blocks.
 
 /// What the disassembly says about one function (kernel).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,8 +26,10 @@ pub struct FunctionSummary {
     pub matrix_ops: Vec<(String, u32)>,
     /// `(mnemonic, count)` of every instruction, sorted by mnemonic.
     pub mnemonics: Vec<(String, u32)>,
-    /// The basic blocks inside loop regions, each as its mnemonics in address order (see the interleave metric).
+    /// The basic blocks inside loops, each as its mnemonics in address order (see the interleave metric).
     pub loop_blocks: Vec<Vec<String>>,
+    /// The main loop and its steady-state path; `None` when the function has no loop.
+    pub main_loop: Option<LoopFacts>,
 }
 
 impl FunctionSummary {
@@ -69,6 +66,20 @@ pub fn alternations<S: AsRef<str>>(block: &[S], a: &str, b: &str) -> u32 {
     n
 }
 
+/// Operations (`2·M·N·K`) of a matrix instruction, from the `MxNxK` shape in its mnemonic; 0 for any other
+/// instruction (or a matrix mnemonic without a readable shape).
+pub fn matrix_flops(m: &str) -> u64 {
+    if !is_matrix_mnemonic(m) {
+        return 0;
+    }
+    m.split('_')
+        .find_map(|part| {
+            let d: Vec<u64> = part.split('x').map(|x| x.parse().ok()).collect::<Option<Vec<u64>>>()?;
+            (d.len() == 3).then(|| 2 * d[0] * d[1] * d[2])
+        })
+        .unwrap_or(0)
+}
+
 /// True for the matrix-core instructions of CDNA (MFMA, sparse SMFMAC) and RDNA/gfx12+ (WMMA, SWMMAC).
 pub fn is_matrix_mnemonic(m: &str) -> bool {
     ["v_mfma", "v_smfmac", "v_wmma", "v_swmmac"]
@@ -76,26 +87,57 @@ pub fn is_matrix_mnemonic(m: &str) -> bool {
         .any(|p| m.starts_with(p))
 }
 
-struct Insn {
-    addr: u64,
-    mnemonic: String,
-    /// Backward or forward branch target, when this is a branch with a resolved target.
-    target: Option<u64>,
+pub use super::loops::Insn;
+use super::loops::{self, PathRule};
+
+/// The main loop of a function and its steady-state path ([`super::loops`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoopFacts {
+    /// Address of the loop header's first instruction.
+    pub header_addr: u64,
+    /// Basic blocks in the loop (nested loops included).
+    pub blocks: u32,
+    /// Instructions in the loop (nested loops included).
+    pub instructions: u32,
+    /// Blocks on the steady-state path.
+    pub path_blocks: u32,
+    /// The steady-state path, one [`model_key`] per instruction, in execution order.
+    pub path: Vec<String>,
+    /// For each declared path rule, whether the chosen path meets it.
+    pub rules_met: Vec<bool>,
 }
 
-/// Parses `llvm-objdump -d` output into one summary per function symbol.
-pub fn analyze(text: &str) -> Vec<FunctionSummary> {
-    let mut out = Vec::new();
-    let mut current: Option<(String, u64, Vec<Insn>)> = None;
+/// The text the cost model needs of an instruction: its mnemonic, plus the operands that change its cost
+/// (`s_waitcnt`/`s_wait*` counters, `s_nop`'s count, the `cbsz`/`blgp` formats of an `f8f6f4` MFMA).
+pub fn model_key(i: &Insn) -> String {
+    let m = &i.mnemonic;
+    if m.starts_with("s_wait") || m == "s_nop" {
+        return format!("{m} {}", i.operands);
+    }
+    if m.contains("f8f6f4") {
+        let fmt: Vec<&str> = i
+            .operands
+            .split_whitespace()
+            .filter(|t| t.starts_with("cbsz:") || t.starts_with("blgp:"))
+            .collect();
+        if !fmt.is_empty() {
+            return format!("{m} {}", fmt.join(" "));
+        }
+    }
+    m.clone()
+}
+
+/// Parses `llvm-objdump -d` output into `(symbol, instructions)` per function.
+pub fn parse(text: &str) -> Vec<(String, Vec<Insn>)> {
+    let mut out: Vec<(String, Vec<Insn>)> = Vec::new();
+    let mut start = 0u64;
     for line in text.lines() {
         if let Some((addr, name)) = function_header(line) {
-            if let Some((n, _, insns)) = current.take() {
-                out.push(summarize(n, insns));
-            }
-            current = Some((name.to_string(), addr, Vec::new()));
+            out.push((name.to_string(), Vec::new()));
+            start = addr;
             continue;
         }
-        let Some((name, start, insns)) = current.as_mut() else {
+        let Some((name, insns)) = out.last_mut() else {
             continue;
         };
         if !line.starts_with('\t') && !line.starts_with("  ") {
@@ -106,33 +148,53 @@ pub fn analyze(text: &str) -> Vec<FunctionSummary> {
             Some(i) => (body[..i].trim(), &body[i + 2..]),
             None => (body, ""),
         };
-        let Some(mnemonic) = code.split_whitespace().next() else {
+        let mut words = code.splitn(2, char::is_whitespace);
+        let Some(mnemonic) = words.next().filter(|m| !m.is_empty()) else {
             continue;
         };
+        let operands = words.next().unwrap_or("").trim().to_string();
         let addr = comment
             .trim()
             .split(':')
             .next()
             .and_then(|a| u64::from_str_radix(a.trim(), 16).ok())
-            .unwrap_or_else(|| insns.last().map_or(*start, |l| l.addr + 4));
+            .unwrap_or_else(|| insns.last().map_or(start, |l| l.addr + 4));
         let target = if mnemonic == "s_branch" || mnemonic.starts_with("s_cbranch_") {
-            branch_target(comment, name, *start)
+            branch_target(comment, name, start)
         } else {
             None
         };
         // A load with the `lds` modifier (LDS DMA: `buffer_load_dwordx4 v1, s[0:3], 0 offen lds`) is a different
         // operation from the register load of the same name; it is counted as `<mnemonic> lds`.
-        let mnemonic = if code.split_whitespace().skip(1).any(|t| t == "lds") {
+        let mnemonic = if operands.split_whitespace().any(|t| t == "lds") {
             format!("{mnemonic} lds")
         } else {
             mnemonic.to_string()
         };
-        insns.push(Insn { addr, mnemonic, target });
-    }
-    if let Some((n, _, insns)) = current.take() {
-        out.push(summarize(n, insns));
+        insns.push(Insn {
+            addr,
+            mnemonic,
+            operands,
+            target,
+        });
     }
     out
+}
+
+/// Parses `llvm-objdump -d` output into one summary per function symbol (no steady-state path rules).
+pub fn analyze(text: &str) -> Vec<FunctionSummary> {
+    analyze_with_rules(text, &|_| Vec::new())
+}
+
+/// Like [`analyze`], with the steady-state path rules of each function (`rules(symbol)`, from `HF_MODEL_PATH`).
+pub fn analyze_with_rules(text: &str, rules: &dyn Fn(&str) -> Vec<String>) -> Vec<FunctionSummary> {
+    parse(text)
+        .into_iter()
+        .map(|(name, insns)| {
+            let r = rules(&name);
+            summarize(name, insns, &r)
+        })
+        .collect()
 }
 
 /// `0000000000001600 <hf_loop>:` → (0x1600, "hf_loop").
@@ -156,7 +218,7 @@ fn branch_target(comment: &str, name: &str, start: u64) -> Option<u64> {
     Some(start + u64::from_str_radix(hex, 16).ok()?)
 }
 
-fn summarize(name: String, mut insns: Vec<Insn>) -> FunctionSummary {
+fn summarize(name: String, mut insns: Vec<Insn>, rules: &[String]) -> FunctionSummary {
     // Drop the alignment padding after the last s_endpgm.
     if let Some(last_end) = insns.iter().rposition(|i| i.mnemonic == "s_endpgm") {
         if insns[last_end + 1..].iter().all(|i| i.mnemonic == "s_nop") {
@@ -174,51 +236,52 @@ fn summarize(name: String, mut insns: Vec<Insn>) -> FunctionSummary {
         .cloned()
         .collect();
 
-    // Loop regions as index ranges [first, last] (inclusive).
-    let mut regions: Vec<(usize, usize)> = Vec::new();
-    for (idx, i) in insns.iter().enumerate() {
-        if let Some(t) = i.target {
-            if t <= i.addr {
-                if let Some(first) = insns.iter().position(|x| x.addr == t) {
-                    regions.push((first, idx));
-                }
-            }
-        }
-    }
-    let innermost = regions
-        .iter()
-        .filter(|r| !regions.iter().any(|o| o != *r && r.0 <= o.0 && o.1 <= r.1));
-    let matrix_in = |r: &(usize, usize)| {
-        insns[r.0..=r.1]
-            .iter()
-            .filter(|i| is_matrix_mnemonic(&i.mnemonic))
-            .count()
+    let cfg = loops::cfg(&insns);
+    let all_loops = cfg.loops();
+    // Rules that do not parse stay in the list as unmet, so `rules_met` lines up with the declarations.
+    let parsed: Vec<Option<PathRule>> = rules.iter().map(|r| PathRule::parse(r)).collect();
+    let rules: Vec<PathRule> = parsed.iter().flatten().cloned().collect();
+    let realign = |met: Vec<bool>| -> Vec<bool> {
+        let mut it = met.into_iter();
+        parsed.iter().map(|p| p.is_some() && it.next().unwrap_or(false)).collect()
     };
-    let main = innermost.max_by_key(|r| (matrix_in(r), r.1 - r.0));
+    let main_loop = loops::main_loop(&insns, &cfg, &all_loops, is_matrix_mnemonic).map(|l| {
+        let lp = &all_loops[l];
+        let path = loops::steady_path(&insns, &cfg, lp, &rules, matrix_flops);
+        LoopFacts {
+            header_addr: insns[cfg.blocks[lp.header].first].addr,
+            blocks: lp.blocks.len() as u32,
+            instructions: cfg.instructions_in(&lp.blocks) as u32,
+            path_blocks: path.as_ref().map_or(0, |p| p.blocks.len() as u32),
+            path: path
+                .as_ref()
+                .map(|p| p.insns.iter().map(|&i| model_key(&insns[i])).collect())
+                .unwrap_or_default(),
+            rules_met: realign(path.map(|p| p.rules_met).unwrap_or_default()),
+        }
+    });
 
-    // Basic blocks (index ranges) that lie inside some loop region.
-    let targets: std::collections::BTreeSet<u64> = insns.iter().filter_map(|i| i.target).collect();
-    let mut loop_blocks = Vec::new();
-    let mut start = 0;
-    for idx in 0..insns.len() {
-        let ends = insns[idx].target.is_some()
-            || insns[idx].mnemonic == "s_endpgm"
-            || insns[idx].mnemonic.starts_with("s_cbranch_")
-            || insns[idx].mnemonic == "s_branch";
-        let next_is_target = insns.get(idx + 1).is_some_and(|n| targets.contains(&n.addr));
-        if ends || next_is_target || idx + 1 == insns.len() {
-            if regions.iter().any(|r| r.0 <= start && idx <= r.1) {
-                loop_blocks.push(insns[start..=idx].iter().map(|i| i.mnemonic.clone()).collect());
-            }
-            start = idx + 1;
+    // Basic blocks inside some natural loop, for the interleave metric.
+    let mut in_loop = vec![false; cfg.blocks.len()];
+    for lp in &all_loops {
+        for &b in &lp.blocks {
+            in_loop[b] = true;
         }
     }
+    let loop_blocks = cfg
+        .blocks
+        .iter()
+        .zip(&in_loop)
+        .filter(|(_, l)| **l)
+        .map(|(blk, _)| insns[blk.first..=blk.last].iter().map(|i| i.mnemonic.clone()).collect())
+        .collect();
     FunctionSummary {
         name,
         instructions: insns.len() as u32,
-        main_loop_instructions: main.map(|r| (r.1 - r.0 + 1) as u32),
+        main_loop_instructions: main_loop.as_ref().map(|m| m.instructions),
         matrix_ops: hist,
         mnemonics,
         loop_blocks,
+        main_loop,
     }
 }

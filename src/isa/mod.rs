@@ -27,8 +27,11 @@
 //! The occupancy is the minimum of the three. It is a model of the hardware's allocation rules, not a measurement.
 //! gfx1250 (wave32, different register file) is not modeled: its occupancy is `None`.
 
+pub mod anchors;
 pub mod disasm;
 pub mod elf;
+pub mod loops;
+pub mod model;
 
 use crate::error::{Error, Result};
 use crate::kernels;

@@ -17,6 +17,11 @@
 //   - HF_ISA_INTERLEAVE(name, arch, "prefix A", "prefix B", min): the ISA gate requires, in some basic block of a
 //     loop of `name` on `arch`, at least `min` alternations between instructions starting with A and with B (e.g.
 //     "v_mfma" and "v_exp_f32": MFMAs interleaved with the softmax). Expands to nothing; build.rs scans it.
+//   - HF_MODEL_PATH(name, arch, "via:mnemonic" | "avoid:mnemonic", ...): how `hipforge model` picks the steady-state
+//     path through the main loop of `name` on `arch`, by properties (src/isa/loops.rs). Expands to nothing.
+//   - HF_MODEL_EXPECT(name, arch, "metric op number", ...): floors on the model's figures for `name` on `arch`
+//     (e.g. "spill_moves == 0", "opt >= 0.9"; metrics in docs/model.md), checked in `cargo test`. Expands to
+//     nothing. No commas or parentheses inside the quoted arguments.
 //   - HF_DYNAMIC_LDS(name, bytes): the dynamic LDS (HIP_DYNAMIC_SHARED) kernel `name` needs per block, a constant
 //     expression that may depend on the arch macros. Code-object metadata records only static LDS, so this is how
 //     the ISA gate, the occupancy model and the HIP launch learn it (GPU: a constant `hf_dynamic_lds__name` in the
@@ -61,6 +66,8 @@ typedef float    f32x2   __attribute__((ext_vector_type(2)));
 
 #define HF_ISA_EXPECT(name, arch, mnemonic)
 #define HF_ISA_INTERLEAVE(name, arch, prefix_a, prefix_b, min_alternations)
+#define HF_MODEL_PATH(name, arch, ...)
+#define HF_MODEL_EXPECT(name, arch, ...)
 
 #if defined(HIPFORGE_EMULATOR)
 #  include "hipforge/emu/device_emu.hpp"
