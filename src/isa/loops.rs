@@ -155,10 +155,8 @@ pub fn cfg(insns: &[Insn]) -> Cfg {
     let mut starts = vec![false; n];
     starts[0] = true;
     for (i, insn) in insns.iter().enumerate() {
-        if insn.is_jump() || insn.is_cond_branch() || insn.is_end() {
-            if i + 1 < n {
-                starts[i + 1] = true;
-            }
+        if (insn.is_jump() || insn.is_cond_branch() || insn.is_end()) && i + 1 < n {
+            starts[i + 1] = true;
         }
         if let Some(t) = insn.target.and_then(index_of) {
             starts[t] = true;
@@ -484,7 +482,7 @@ pub fn steady_path(
                 let (bs, bf, bm) = score(s);
                 let next = (s, st.1 + bf, bump(st.2, bm));
                 let cand = add(sc, bs);
-                if best.get(&next).is_none_or(|(cur, _)| cand > *cur) {
+                if best.get(&next).map_or(true, |(cur, _)| cand > *cur) {
                     best.insert(next, (cand, Some(st)));
                 }
             }
@@ -498,7 +496,7 @@ pub fn steady_path(
     // them), the fewest instructions.
     let end = best
         .iter()
-        .filter(|((b, f, _), _)| lp.latches.contains(b) && want.is_none_or(|w| w == *f))
+        .filter(|((b, f, _), _)| lp.latches.contains(b) && want.map_or(true, |w| w == *f))
         .max_by_key(|((b, f, m), (s, _))| (met(*m), s[0], *f, s[1], std::cmp::Reverse(*b)))
         .map(|(k, _)| *k)?;
     let mut states = vec![end];

@@ -925,3 +925,7 @@ pub fn model_file(path: &std::path::Path, a: &Assumptions) -> crate::Result<Vec<
     }
     model_disassembly(&bytes, &String::from_utf8_lossy(&out.stdout), a)
 }
+
+#[cfg(test)]
+#[path = "model_tests.rs"]
+mod tests;

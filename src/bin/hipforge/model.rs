@@ -75,8 +75,8 @@ pub fn run(args: &[String]) -> i32 {
             match model::model_file(std::path::Path::new(f), &a) {
                 Ok(ms) => models.extend(
                     ms.into_iter()
-                        .filter(|m| arch.as_deref().is_none_or(|x| x == m.arch))
-                        .filter(|m| kernel.as_deref().is_none_or(|n| m.kernel.contains(n)))
+                        .filter(|m| arch.as_deref().map_or(true, |x| x == m.arch))
+                        .filter(|m| kernel.as_deref().map_or(true, |n| m.kernel.contains(n)))
                         .map(|m| (m, f.clone())),
                 ),
                 Err(e) => {
@@ -86,8 +86,10 @@ pub fn run(args: &[String]) -> i32 {
             }
         }
     }
-    if models.is_empty() && !failed {
-        eprintln!("hipforge model: no kernel matched");
+    if models.is_empty() {
+        if !failed {
+            eprintln!("hipforge model: no kernel matched");
+        }
         return 1;
     }
     let text = if json { to_json(&models, files.is_empty()) } else { table(&models, files.is_empty()) };
