@@ -458,6 +458,18 @@ pub struct Exposed {
 /// loads complete in order on `lgkmcnt`, vector memory on `vmcnt`; `s_waitcnt X(N)` waits until at most N are
 /// outstanding. Barriers cost only their issue (the other waves' skew is a blind spot).
 pub fn exposed<S: AsRef<str>>(arch: &str, keys: &[S], a: &Assumptions) -> Exposed {
+    timeline(arch, keys, a, &mut |_, _, _| {})
+}
+
+/// The counted (third) trip of [`exposed`]'s timeline, one `(issue cycle from the trip's start, stall cycles)` per
+/// instruction of `keys`: what `hipforge model --path` prints.
+pub fn trace<S: AsRef<str>>(arch: &str, keys: &[S], a: &Assumptions) -> Vec<(u64, u64)> {
+    let mut out = vec![(0, 0); keys.len()];
+    timeline(arch, keys, a, &mut |i, t, stall| out[i] = (t, stall));
+    out
+}
+
+fn timeline<S: AsRef<str>>(arch: &str, keys: &[S], a: &Assumptions, on: &mut dyn FnMut(usize, u64, u64)) -> Exposed {
     let ops: Vec<Op> = keys.iter().map(|k| classify(arch, k.as_ref())).collect();
     let mut t: u64 = 0;
     let mut xdl_free: u64 = 0;
@@ -467,7 +479,8 @@ pub fn exposed<S: AsRef<str>>(arch: &str, keys: &[S], a: &Assumptions) -> Expose
     for trip in 0..3 {
         let counting = trip == 2;
         let start = t.max(xdl_free);
-        for op in &ops {
+        for (idx, op) in ops.iter().enumerate() {
+            let (t_issue, mut stalled) = (t, 0);
             match op {
                 Op::Mfma(m) => {
                     let s = t.max(xdl_free);
@@ -507,9 +520,13 @@ pub fn exposed<S: AsRef<str>>(arch: &str, keys: &[S], a: &Assumptions) -> Expose
                         out.global += stall_vm;
                         out.lds += stall_lgkm;
                     }
+                    stalled = stall_vm + stall_lgkm;
                     t = t.max(ready_vm).max(ready_lgkm) + 4;
                 }
                 _ => t += 4,
+            }
+            if counting {
+                on(idx, t_issue.saturating_sub(start), stalled);
             }
         }
         if counting {
@@ -598,6 +615,8 @@ pub struct KernelModel {
     pub bounds8: Option<Bounds>,
     /// Scratch bytes per lane (`.private_segment_fixed_size`).
     pub scratch_bytes: u32,
+    /// The steady-state path's instruction keys, in order.
+    pub path_keys: Vec<String>,
 }
 
 impl KernelModel {
@@ -684,6 +703,7 @@ pub fn assemble<S: AsRef<str>>(
         bounds8: bounds(arch, &cost, waves, 8),
         cost,
         scratch_bytes: resources.scratch_bytes,
+        path_keys: path.iter().map(|k| k.as_ref().to_string()).collect(),
     }
 }
 

@@ -206,6 +206,7 @@ fn exposed_latency_is_the_stall_of_a_one_wave_timeline() {
     let e = exposed("gfx950", &keys, &a);
     assert_eq!((e.lds, e.global), (44, 0));
     assert_eq!(e.trip_cycles, 64 + 4, "the trip ends 4 cycles after the wait releases");
+    assert_eq!(trace("gfx950", &keys, &a), vec![(0, 0), (4, 0), (8, 0), (12, 0), (16, 0), (20, 44)]);
     // lgkmcnt(1) waits only for the older of two reads: the younger stays in flight, nothing else is awaited. The
     // older read issued at 0 (ready 64), the wait at 8 → 56.
     let e = exposed("gfx950", &["ds_read_b32", "ds_read_b32", "s_waitcnt lgkmcnt(1)"], &a);
@@ -309,6 +310,7 @@ fn gates_parse_hold_and_name_what_fails() {
         bounds16: None,
         bounds8: None,
         scratch_bytes: 0,
+        path_keys: Vec::new(),
     };
     let v = gate_violations(
         &m,

@@ -14,11 +14,13 @@ Without FILE arguments: every kernel built into hipforge. With them: the kernels
 (disassembled with llvm-objdump at run time).
   --json         one JSON document instead of the table
   --arch A       only kernels of this arch
-  --kernel NAME  only kernels whose name contains NAME";
+  --kernel NAME  only kernels whose name contains NAME
+  --path         also print each selected kernel's steady-state path: issue cycle, stall, instruction";
 
 /// Runs the subcommand; returns the process exit code.
 pub fn run(args: &[String]) -> i32 {
     let mut json = false;
+    let mut path = false;
     let mut arch: Option<String> = None;
     let mut kernel: Option<String> = None;
     let mut files = Vec::new();
@@ -26,6 +28,7 @@ pub fn run(args: &[String]) -> i32 {
     while let Some(a) = it.next() {
         match a.as_str() {
             "--json" => json = true,
+            "--path" => path = true,
             "--help" | "-h" => {
                 println!("{USAGE}");
                 return 0;
@@ -92,7 +95,16 @@ pub fn run(args: &[String]) -> i32 {
         }
         return 1;
     }
-    let text = if json { to_json(&models, files.is_empty()) } else { table(&models, files.is_empty()) };
+    let mut text = if json { to_json(&models, files.is_empty()) } else { table(&models, files.is_empty()) };
+    if path && !json {
+        for (m, _) in &models {
+            let _ = writeln!(text, "\n{} on {}: steady-state path (modeled one-wave timeline; cycle, stall):", m.kernel, m.arch);
+            for ((t, stall), k) in model::trace(&m.arch, &m.path_keys, &a).iter().zip(&m.path_keys) {
+                let mark = if *stall > 0 { format!("{stall:>5}") } else { String::from("     ") };
+                let _ = writeln!(text, "{t:>6} {mark}  {k}");
+            }
+        }
+    }
     // A closed pipe (`hipforge model | head`) is not an error worth a panic.
     let _ = std::io::stdout().lock().write_all(text.as_bytes());
     i32::from(failed)
