@@ -308,6 +308,16 @@ fn classify(arch: &str, key: &str) -> Op {
     Op::Other
 }
 
+/// VALU-port cycles of one instruction key on `arch` (module docs): 4 for a VALU instruction, `trans_cycles` for a
+/// transcendental, 4 for an MFMA's issue, 0 for the rest.
+pub fn valu_port_cycles_of(arch: &str, key: &str, trans_cycles: u32) -> u64 {
+    match classify(arch, key) {
+        Op::Valu { trans: true, .. } => trans_cycles as u64,
+        Op::Valu { .. } | Op::Mfma(_) | Op::UnknownMfma => 4,
+        _ => 0,
+    }
+}
+
 /// What one wave does in one trip around the steady-state path (module docs).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct LoopCost {

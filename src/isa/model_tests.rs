@@ -196,6 +196,8 @@ fn counts_spill_moves_valu_and_transcendentals() {
     assert_eq!(c.lgkm_waits, 1);
     // VALU port: 5·4 + 2·16 + 1·4 = 56; with 8-cycle transcendentals 5·4 + 2·8 + 4 = 40.
     assert_eq!((c.valu_port_cycles(16), c.valu_port_cycles(8)), (56, 40));
+    let per: u64 = keys.iter().map(|k| valu_port_cycles_of("gfx950", k, 16)).sum();
+    assert_eq!(per, 56, "the per-instruction split adds up to the total");
 }
 
 #[test]

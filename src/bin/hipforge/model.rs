@@ -103,6 +103,22 @@ pub fn run(args: &[String]) -> i32 {
                 let mark = if *stall > 0 { format!("{stall:>5}") } else { String::from("     ") };
                 let _ = writeln!(text, "{t:>6} {mark}  {k}");
             }
+            // Where the VALU port goes: per mnemonic, count and cycles of one wave's trip.
+            let mut by: std::collections::BTreeMap<&str, (u32, u64)> = Default::default();
+            for k in &m.path_keys {
+                let c = model::valu_port_cycles_of(&m.arch, k, a.trans_cycles);
+                if c > 0 {
+                    let e = by.entry(k.split_whitespace().next().unwrap_or(k)).or_default();
+                    e.0 += 1;
+                    e.1 += c;
+                }
+            }
+            let mut top: Vec<_> = by.into_iter().collect();
+            top.sort_by(|x, y| y.1 .1.cmp(&x.1 .1).then(x.0.cmp(y.0)));
+            let _ = writeln!(text, "VALU port per wave and trip, by mnemonic (count, cycles):");
+            for (mn, (n, c)) in top.iter().take(20) {
+                let _ = writeln!(text, "  {c:>6}  {n:>4}  {mn}");
+            }
         }
     }
     // A closed pipe (`hipforge model | head`) is not an error worth a panic.
