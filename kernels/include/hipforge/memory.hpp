@@ -80,11 +80,13 @@ struct buffer {
     // immediate offset applies to both sides). `wave_lds` must be the same for every lane (it goes to M0); IMM < 4096.
     // The LDS write completes with vmcnt: wait_vmem<0>() (sched.hpp) before the barrier that publishes it.
     // docs/emulator-builtins.md "LDS DMA" has the semantics and their sources.
+    // `soff` (wave-uniform, an SGPR) is added to the global offset only: a loop can keep per-lane `voff`s fixed and
+    // step through K with it.
     template <int IMM = 0>
-    __device__ void load16_to_lds(uint32_t voff, void* wave_lds) const {
+    __device__ void load16_to_lds(uint32_t voff, void* wave_lds, uint32_t soff = 0) const {
         static_assert(IMM >= 0 && IMM < 4096, "the MUBUF immediate offset has 12 bits");
 #if defined(__gfx950__)  // clang rejects size 16 for other archs even in a template never instantiated there
-        __builtin_amdgcn_raw_ptr_buffer_load_lds(rsrc, (lds_ptr)wave_lds, 16, (int)voff, 0, IMM, 0);
+        __builtin_amdgcn_raw_ptr_buffer_load_lds(rsrc, (lds_ptr)wave_lds, 16, (int)voff, (int)soff, IMM, 0);
 #else
         static_assert(IMM < 0, "16-byte LDS DMA exists on gfx950 only");
 #endif

@@ -118,6 +118,35 @@ struct stage {
             g.buf.template load16_to_lds<imm>(off, wave_lds);
         });
     }
+    // copy_direct in two parts, so a K loop pays the per-lane address arithmetic once: `plan_direct` computes each
+    // instruction's per-lane offset for K step 0 (outside the loop; N registers), `copy_planned` issues the loads of
+    // the K step at k0, whose k0 · ES bytes go in the scalar offset. Rows past g.rows keep kOutOfRange (2^31), which
+    // stays past the end with the scalar offset added (the emulator adds the three offsets without wrap-around, as
+    // the hardware's range check does; docs/emulator-builtins.md). Same preconditions as copy_direct, per K step.
+    __device__ HF_INLINE void plan_direct(const gview& g, int row0, int tid, uint32_t (&off)[N]) const {
+        const int lane = tid & 63, wave = tid >> 6;
+        static_for<N>([&](auto i_) {
+            constexpr int i = decltype(i_)::value;
+            constexpr int imm = (i % 4) * 1024;
+            const int row = (wave * N + i) * 8 + lane / kChunks;
+            const int logical = swizzle_chunk(row, lane % kChunks);
+            const int r = row0 + row;
+            off[i] = r < g.rows ? ((uint32_t)r * g.stride_r + (uint32_t)(logical * (16 / ES))) * (uint32_t)ES -
+                                      (uint32_t)imm
+                                : kOutOfRange;
+        });
+    }
+    __device__ HF_INLINE void copy_planned(const gview& g, const uint32_t (&off)[N], int k0, const st_k128<ROWS>& t,
+                                           int tid) const {
+        const int wave = tid >> 6;
+        const uint32_t soff = (uint32_t)k0 * (uint32_t)ES;
+        static_for<N>([&](auto i_) {
+            constexpr int i = decltype(i_)::value;
+            constexpr int imm = (i % 4) * 1024;
+            uint8_t* const wave_lds = t.base + (wave * N + i - i % 4) * 1024;
+            g.buf.template load16_to_lds<imm>(off[i], wave_lds, soff);
+        });
+    }
     // Whether the K step at k0 can take copy_direct: the arch has 16-byte LDS DMA, whole 16-byte chunks can be
     // loaded (K-contiguous, aligned rows) and the whole step is inside K (the tail needs per-element zeros).
     __device__ static bool direct_ok(const gview& g, int k0) {
