@@ -127,17 +127,34 @@ pub fn model_key(i: &Insn) -> String {
     m.clone()
 }
 
-/// Parses `llvm-objdump -d` output into `(symbol, instructions)` per function.
+/// Parses `llvm-objdump -d` output into `(symbol, instructions)` per function; every symbol header starts one.
 pub fn parse(text: &str) -> Vec<(String, Vec<Insn>)> {
+    parse_functions(text, &|_| true)
+}
+
+/// Like [`parse`], but only headers for which `is_function(symbol)` holds start a function; the others are labels
+/// inside the current one (hand-written assembly puts local `label_…` symbols in the symbol table, which objdump
+/// prints as headers). Branches to `<label>` or `<label+0x…>`, or with the label itself as the operand
+/// (`s_cbranch_scc0 label_0060`), resolve through the labels' addresses.
+pub fn parse_functions(text: &str, is_function: &dyn Fn(&str) -> bool) -> Vec<(String, Vec<Insn>)> {
+    let symbols: std::collections::HashMap<&str, u64> =
+        text.lines().filter_map(function_header).map(|(a, n)| (n, a)).collect();
     let mut out: Vec<(String, Vec<Insn>)> = Vec::new();
     let mut start = 0u64;
+    let mut inside = false;
     for line in text.lines() {
         if let Some((addr, name)) = function_header(line) {
-            out.push((name.to_string(), Vec::new()));
-            start = addr;
+            if is_function(name) {
+                out.push((name.to_string(), Vec::new()));
+                start = addr;
+                inside = true;
+            }
             continue;
         }
-        let Some((name, insns)) = out.last_mut() else {
+        if !inside {
+            continue;
+        }
+        let Some((_, insns)) = out.last_mut() else {
             continue;
         };
         if !line.starts_with('\t') && !line.starts_with("  ") {
@@ -160,7 +177,7 @@ pub fn parse(text: &str) -> Vec<(String, Vec<Insn>)> {
             .and_then(|a| u64::from_str_radix(a.trim(), 16).ok())
             .unwrap_or_else(|| insns.last().map_or(start, |l| l.addr + 4));
         let target = if mnemonic == "s_branch" || mnemonic.starts_with("s_cbranch_") {
-            branch_target(comment, name, start)
+            branch_target(comment, &symbols).or_else(|| symbols.get(operands.trim()).copied())
         } else {
             None
         };
@@ -204,18 +221,18 @@ fn function_header(line: &str) -> Option<(u64, &str)> {
     Some((u64::from_str_radix(addr, 16).ok()?, name))
 }
 
-/// The `<name+0x34>` annotation objdump prints after a branch → absolute address (only within `name`).
-fn branch_target(comment: &str, name: &str, start: u64) -> Option<u64> {
+/// The `<name+0x34>` annotation objdump prints after a branch → absolute address, for any symbol of the
+/// disassembly (the function itself or a label in it).
+fn branch_target(comment: &str, symbols: &std::collections::HashMap<&str, u64>) -> Option<u64> {
     let open = comment.rfind('<')?;
     let inner = comment[open + 1..]
         .strip_suffix('>')
         .or_else(|| comment[open + 1..].split('>').next())?;
-    let off = inner.strip_prefix(name)?;
-    if off.is_empty() {
-        return Some(start);
-    }
-    let hex = off.strip_prefix("+0x")?;
-    Some(start + u64::from_str_radix(hex, 16).ok()?)
+    let (name, off) = match inner.rsplit_once("+0x") {
+        Some((n, hex)) => (n, u64::from_str_radix(hex, 16).ok()?),
+        None => (inner, 0),
+    };
+    Some(symbols.get(name)? + off)
 }
 
 fn summarize(name: String, mut insns: Vec<Insn>, rules: &[String]) -> FunctionSummary {

@@ -106,6 +106,18 @@ pub fn symbol_data<'a>(elf: &'a [u8], name: &str) -> Result<Option<&'a [u8]>> {
     Ok(None)
 }
 
+/// The processor named by an AMDGPU ELF header's `e_flags` (`EF_AMDGPU_MACH`, the low byte; LLVM's
+/// `llvm/BinaryFormat/ELF.h`: 0x04c gfx942, 0x04f gfx950), for code objects whose metadata has no `amdhsa.target`
+/// (hand-written assembly kernels, e.g. aiter's). `None` for other values.
+pub fn arch_from_flags(elf: &[u8]) -> Option<&'static str> {
+    let flags = u32_at(elf, 0x30).ok()?;
+    match flags & 0xff {
+        0x4c => Some("gfx942"),
+        0x4f => Some("gfx950"),
+        _ => None,
+    }
+}
+
 /// The MessagePack bytes of the AMDGPU metadata note of a little-endian ELF64 AMDGPU code object.
 pub fn metadata_note(elf: &[u8]) -> Result<&[u8]> {
     if elf.get(..4) != Some(b"\x7fELF") {

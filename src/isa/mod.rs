@@ -122,13 +122,20 @@ pub fn read_dynamic_lds(code_object: &[u8], kernel: &str) -> Result<Option<u32>>
     }
 }
 
-/// The arch a code object was built for (`amdhsa.target`, e.g. `"amdgcn-amd-amdhsa--gfx950"` → `"gfx950"`).
+/// The arch a code object was built for (`amdhsa.target`, e.g. `"amdgcn-amd-amdhsa--gfx950"` → `"gfx950"`; without
+/// one, the ELF header's `EF_AMDGPU_MACH`).
 pub fn read_target(code_object: &[u8]) -> Result<String> {
     let meta = elf::msgpack(elf::metadata_note(code_object)?)?;
-    let t = meta
-        .get("amdhsa.target")
-        .and_then(elf::Value::as_str)
-        .ok_or_else(|| Error::invalid("code object metadata", "an amdhsa.target string", "none"))?;
+    let Some(t) = meta.get("amdhsa.target").and_then(elf::Value::as_str) else {
+        // Hand-written assembly code objects may omit it; the ELF header's machine flags still say.
+        return elf::arch_from_flags(code_object).map(str::to_string).ok_or_else(|| {
+            Error::invalid(
+                "code object metadata",
+                "an amdhsa.target string, or a gfx942/gfx950 EF_AMDGPU_MACH in the ELF flags",
+                "neither",
+            )
+        });
+    };
     let proc_ = t.rsplit('-').next().unwrap_or(t);
     Ok(proc_.split(':').next().unwrap_or(proc_).to_string())
 }

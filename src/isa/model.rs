@@ -734,7 +734,9 @@ pub fn model_disassembly_with_rules(
     let arch = super::read_target(code_object)?;
     let resources = super::read_resources(code_object)?;
     let mut out = Vec::new();
-    for (name, insns) in disasm::parse(text) {
+    // Only the kernels of the metadata start functions: other symbols are labels (hand-written assembly).
+    let is_kernel = |n: &str| resources.iter().any(|r| r.kernel == n);
+    for (name, insns) in disasm::parse_functions(text, &is_kernel) {
         let Some(r) = resources.iter().find(|r| r.kernel == name) else {
             continue;
         };

@@ -323,3 +323,45 @@ fn gates_parse_hold_and_name_what_fails() {
     assert!(v[1].contains("spill_moves is 3"));
     assert!(v[2].contains("does not apply"));
 }
+
+#[test]
+fn hand_written_assembly_labels_stay_inside_their_kernel() {
+    // aiter-style: local label symbols are printed as headers, and branches name the label as their operand.
+    let text = "\
+0000000000001000 <k>:
+\ts_mov_b32 s0, 0                                          // 000000001000: 00000000
+0000000000001004 <label_0001>:
+\tv_mfma_f32_16x16x32_bf16 v[0:3], v[4:7], v[8:11], v[0:3] // 000000001004: 00000000 00000000
+\ts_cbranch_scc0 label_0001                                // 00000000100C: BF840000
+\ts_branch 1                                               // 000000001010: BF820000 <label_0001+0x10>
+\ts_endpgm                                                 // 000000001014: 00000000
+";
+    // Every header a function: the label cuts the kernel after one instruction (what `parse` does for our own
+    // clang-built code objects, which have no local symbols).
+    assert_eq!(disasm::parse(text).len(), 2);
+    let fs = disasm::parse_functions(text, &|n| n == "k");
+    assert_eq!(fs.len(), 1);
+    let (name, ins) = &fs[0];
+    assert_eq!((name.as_str(), ins.len()), ("k", 5));
+    assert_eq!(ins[2].target, Some(0x1004), "operand label resolved");
+    assert_eq!(ins[3].target, Some(0x1014), "annotated label plus offset resolved");
+    let cfg = loops::cfg(ins);
+    let ls = cfg.loops();
+    assert_eq!(ls.len(), 1);
+    let main = loops::main_loop(ins, &cfg, &ls, disasm::is_matrix_mnemonic).unwrap();
+    assert_eq!(cfg.instructions_in(&ls[main].blocks), 2, "the MFMA and its back branch");
+}
+
+#[test]
+fn the_arch_comes_from_the_elf_flags_when_the_metadata_has_none() {
+    let with_flags = |f: u32| {
+        let mut h = vec![0u8; 64];
+        h[0x30..0x34].copy_from_slice(&f.to_le_bytes());
+        h
+    };
+    // EF_AMDGPU_MACH in the low byte (LLVM ELF.h): 0x4c gfx942, 0x4f gfx950; feature bits above it.
+    assert_eq!(crate::isa::elf::arch_from_flags(&with_flags(0x54c)), Some("gfx942"));
+    assert_eq!(crate::isa::elf::arch_from_flags(&with_flags(0x54f)), Some("gfx950"));
+    assert_eq!(crate::isa::elf::arch_from_flags(&with_flags(0x30)), None);
+    assert_eq!(crate::isa::elf::arch_from_flags(&[0u8; 8]), None, "too short");
+}

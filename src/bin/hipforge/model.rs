@@ -187,19 +187,19 @@ fn table(models: &[(KernelModel, String)], ours: bool) -> String {
     if ours {
         let _ = writeln!(
             o,
-            "\nANCHORS (modeled by an independent analysis at c46781d, per unit of work per SIMD at W=2; \
+            "\nANCHORS (modeled by this tool on aiter's and HipKittens' code objects, per unit of work per SIMD; \
              src/isa/anchors.rs, docs/model.md):"
         );
         let _ = writeln!(
             o,
-            "{:<44} {:<6} {:>9} {:>5} {:>11} {:>9} {:>8}   ours now (same arch): valu/SIMD, lgkm, opt/pess",
+            "{:<52} {:<6} {:>9} {:>5} {:>11} {:>9} {:>8}   ours now (same arch): valu/SIMD, lgkm, opt/pess",
             "anchor", "arch", "valu/SIMD", "lgkm", "exposed l/g", "opt/pess", "measured"
         );
         for an in ANCHORS {
             let now = models.iter().find(|(m, _)| m.kernel == an.ours && m.arch == an.arch);
             let _ = writeln!(
                 o,
-                "{:<44} {:<6} {:>9} {:>5} {:>11} {:>9} {:>8}   {}",
+                "{:<52} {:<6} {:>9} {:>5} {:>11} {:>9} {:>8}   {}",
                 an.kernel,
                 an.arch,
                 an.valu_clk,
