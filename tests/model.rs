@@ -198,6 +198,32 @@ fn the_cli_prints_every_kernel_with_the_anchors_in_text_and_json() {
     assert!(json.contains("\"kernel\": \"hf_gemm_bf16_bf16_256x256\", \"arch\": \"gfx950\""));
     assert!(!json.contains("\"arch\": \"gfx942\", \"source\""), "--arch selects");
     assert!(json.contains("\"bounds_t8\"") && json.contains("\"exposed_lds_clk\""));
+    // --rule picks another steady-state path from the embedded code object (disassembled at run time): the gfx950
+    // register path of the same kernel has no LDS DMA and moves 8 KiB less through it per wave and K step.
+    let row = |t: &str| {
+        t.lines()
+            .find(|l| l.starts_with("hf_gemm_bf16_bf16_256x256 ") && l.contains("gfx950"))
+            .map(|l| l.split_whitespace().map(str::to_string).collect::<Vec<_>>())
+            .expect("the row")
+    };
+    let declared = row(&run(&["--kernel", "gemm_bf16_bf16_256", "--arch", "gfx950"]));
+    let reg = row(&run(&[
+        "--kernel",
+        "gemm_bf16_bf16_256",
+        "--arch",
+        "gfx950",
+        "--rule",
+        "via:buffer_load",
+        "--rule",
+        "avoid:buffer_load_dwordx4 lds",
+        "--rule",
+        "flops:1048576",
+    ]));
+    assert_eq!(declared[4], "64", "one K step's MFMAs: {declared:?}");
+    assert_eq!(reg[4], "64", "one K step's MFMAs: {reg:?}");
+    assert_ne!(declared[3], reg[3], "a different path: {declared:?} vs {reg:?}");
+    let o = Command::new(env!("CARGO_BIN_EXE_hipforge")).args(["model", "--rule", "sometimes:x"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
     // Bad arguments are named, with exit code 2.
     let o = Command::new(env!("CARGO_BIN_EXE_hipforge")).args(["model", "--frobnicate"]).output().unwrap();
     assert_eq!(o.status.code(), Some(2));

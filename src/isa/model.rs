@@ -929,13 +929,8 @@ pub fn find_objdump() -> Option<std::path::PathBuf> {
     })
 }
 
-/// Models every kernel of the code object at `path` (an AMDGPU ELF: ours, or an anchor's), disassembling it with
-/// [`find_objdump`]'s tool. Errors: unreadable file, not a code object, no disassembler, a failed disassembly.
-pub fn model_file(path: &std::path::Path, a: &Assumptions) -> crate::Result<Vec<KernelModel>> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| crate::Error::invalid("code object file", "a readable file", format!("{}: {e}", path.display())))?;
-    // Fail on a non-code-object before running any tool.
-    super::read_target(&bytes)?;
+/// Disassembles the code object at `path` with [`find_objdump`]'s tool.
+fn disassemble(path: &std::path::Path) -> crate::Result<String> {
     let od = find_objdump().ok_or_else(|| {
         crate::Error::invalid(
             "llvm-objdump",
@@ -955,7 +950,35 @@ pub fn model_file(path: &std::path::Path, a: &Assumptions) -> crate::Result<Vec<
             String::from_utf8_lossy(&out.stderr).trim().to_string(),
         ));
     }
-    model_disassembly(&bytes, &String::from_utf8_lossy(&out.stdout), a)
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The model of a built-in kernel with other steady-state path rules than it declares (`rules`, e.g.
+/// `["avoid:buffer_load_dwordx4 lds"]` for the register path a transposed layout takes): its embedded code object is
+/// disassembled at run time ([`find_objdump`]), since the build keeps only the declared path.
+pub fn model_with_rules(arch: &str, kernel: &str, rules: &[String], a: &Assumptions) -> crate::Result<KernelModel> {
+    let report = super::report(arch, kernel)?; // typed errors for unknown kernels and archs
+    let co = crate::kernels::code_object(arch, kernel).expect("report() found it");
+    let path = std::env::temp_dir().join(format!("hipforge-model-{}-{arch}-{kernel}.co", std::process::id()));
+    std::fs::write(&path, co).map_err(|e| crate::Error::invalid("a temporary file", "writable", e))?;
+    let text = disassemble(&path);
+    let _ = std::fs::remove_file(&path);
+    let rules_of = |n: &str| if n == kernel { rules.to_vec() } else { Vec::new() };
+    model_disassembly_with_rules(co, &text?, &rules_of, a)?
+        .into_iter()
+        .find(|m| m.kernel == report.kernel)
+        .ok_or_else(|| crate::Error::invalid("disassembly", format!("a function {kernel}"), "none"))
+}
+
+/// Models every kernel of the code object at `path` (an AMDGPU ELF: ours, or an anchor's), disassembling it with
+/// [`find_objdump`]'s tool. Errors: unreadable file, not a code object, no disassembler, a failed disassembly.
+pub fn model_file(path: &std::path::Path, a: &Assumptions) -> crate::Result<Vec<KernelModel>> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| crate::Error::invalid("code object file", "a readable file", format!("{}: {e}", path.display())))?;
+    // Fail on a non-code-object before running any tool.
+    super::read_target(&bytes)?;
+    let text = disassemble(path)?;
+    model_disassembly(&bytes, &text, a)
 }
 
 #[cfg(test)]

@@ -15,7 +15,10 @@ Without FILE arguments: every kernel built into hipforge. With them: the kernels
   --json         one JSON document instead of the table
   --arch A       only kernels of this arch
   --kernel NAME  only kernels whose name contains NAME
-  --path         also print each selected kernel's steady-state path: issue cycle, stall, instruction";
+  --path         also print each selected kernel's steady-state path: issue cycle, stall, instruction
+  --rule R       pick the steady-state path by rule R instead of the kernel's HF_MODEL_PATH (repeatable;
+                 via:MNEMONIC[*N], avoid:MNEMONIC, flops:N), e.g. --rule \"avoid:buffer_load_dwordx4 lds\"
+                 for the register path of transposed layouts (disassembles at run time: needs llvm-objdump)";
 
 /// Runs the subcommand; returns the process exit code.
 pub fn run(args: &[String]) -> i32 {
@@ -23,6 +26,7 @@ pub fn run(args: &[String]) -> i32 {
     let mut path = false;
     let mut arch: Option<String> = None;
     let mut kernel: Option<String> = None;
+    let mut rules: Vec<String> = Vec::new();
     let mut files = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -33,15 +37,21 @@ pub fn run(args: &[String]) -> i32 {
                 println!("{USAGE}");
                 return 0;
             }
-            "--arch" | "--kernel" => {
+            "--arch" | "--kernel" | "--rule" => {
                 let Some(v) = it.next() else {
                     eprintln!("hipforge model: {a} needs a value\n{USAGE}");
                     return 2;
                 };
-                if a == "--arch" {
-                    arch = Some(v.clone());
-                } else {
-                    kernel = Some(v.clone());
+                match a.as_str() {
+                    "--arch" => arch = Some(v.clone()),
+                    "--kernel" => kernel = Some(v.clone()),
+                    _ => {
+                        if hipforge::isa::loops::PathRule::parse(v).is_none() {
+                            eprintln!("hipforge model: --rule {v:?}: expected via:MNEMONIC[*N], avoid:MNEMONIC or flops:N");
+                            return 2;
+                        }
+                        rules.push(v.clone());
+                    }
                 }
             }
             other if other.starts_with('-') => {
@@ -64,7 +74,12 @@ pub fn run(args: &[String]) -> i32 {
                 if arch.as_deref().is_some_and(|x| x != *ar) || kernel.as_deref().is_some_and(|n| !k.name.contains(n)) {
                     continue;
                 }
-                match model::model(ar, k.name, &a) {
+                let m = if rules.is_empty() {
+                    model::model(ar, k.name, &a)
+                } else {
+                    model::model_with_rules(ar, k.name, &rules, &a)
+                };
+                match m {
                     Ok(m) => models.push((m, "hipforge".to_string())),
                     Err(e) => {
                         eprintln!("hipforge model: {e}");
