@@ -8,9 +8,11 @@
 //! `HIPFORGE_REQUIRE_GPU_TOOLCHAIN=1`, which makes the skip a failure. The planted-failure test compiles
 //! tests/isa_fixtures/planted.hip and shows the gate rejecting it.
 
+mod common;
+
 use hipforge::isa;
 use hipforge::kernels;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 const GATED_ARCHS: [&str; 2] = ["gfx942", "gfx950"];
@@ -149,31 +151,6 @@ fn code_object_metadata_matches_the_table() {
     ));
 }
 
-/// Compiles tests/isa_fixtures/`name`.hip for `arch` the way build.rs compiles kernels; returns the code object path.
-fn compile_fixture(name: &str, arch: &str, dir: &Path) -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = dir.join(format!("{name}.{arch}.co"));
-    let status = Command::new(kernels::GPU_COMPILER_PATH)
-        .args([
-            "-x",
-            "hip",
-            "-std=c++20",
-            "--offload-device-only",
-            "-nogpuinc",
-            "-nogpulib",
-        ])
-        .args(["--no-gpu-bundle-output", "-O3"])
-        .arg(format!("--offload-arch={arch}"))
-        .arg("-I")
-        .arg(root.join("kernels/include"))
-        .arg(root.join(format!("tests/isa_fixtures/{name}.hip")))
-        .arg("-o")
-        .arg(&out)
-        .status()
-        .expect("run the compiler the build used");
-    assert!(status.success(), "fixture {name} failed to compile for {arch}");
-    out
-}
 
 fn declared_expectations(source: &str, kernel: &str) -> Vec<(String, String)> {
     source
@@ -226,7 +203,7 @@ fn planted_failures_are_caught() {
     let source =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/isa_fixtures/planted.hip")).unwrap();
     for arch in GATED_ARCHS {
-        let co_path = compile_fixture("planted", arch, &dir);
+        let co_path = common::fixture::compile("planted", arch, &dir);
         let co = std::fs::read(&co_path).unwrap();
         let resources = isa::read_resources(&co).unwrap();
         let dis = Command::new(kernels::GPU_OBJDUMP_PATH)
@@ -324,7 +301,7 @@ fn sched_primitives_emit_the_promised_instructions() {
     let dir = std::env::temp_dir().join(format!("hipforge-isa-sched-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     for arch in GATED_ARCHS {
-        let out = compile_fixture("sched", arch, &dir);
+        let out = common::fixture::compile("sched", arch, &dir);
         let dis = Command::new(kernels::GPU_OBJDUMP_PATH)
             .arg("-d")
             .arg(&out)

@@ -2,9 +2,11 @@
 //! objects, the planted fixtures that must fail each kind of gate, the main-loop regression, and the CLI.
 //! Without a HIP-capable compiler at build time these skip with the reason, unless `HIPFORGE_REQUIRE_GPU_TOOLCHAIN=1`.
 
+mod common;
+
 use hipforge::isa::model::{self, Assumptions};
 use hipforge::kernels;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 const GATED_ARCHS: [&str; 2] = ["gfx942", "gfx950"];
@@ -93,23 +95,6 @@ fn declarations(source: &str, kernel: &str, arch: &str) -> (Vec<String>, Vec<Str
     (rules, gates)
 }
 
-fn compile_fixture(arch: &str, dir: &Path) -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = dir.join(format!("model.{arch}.co"));
-    let status = Command::new(kernels::GPU_COMPILER_PATH)
-        .args(["-x", "hip", "-std=c++20", "--offload-device-only", "-nogpuinc", "-nogpulib"])
-        .args(["--no-gpu-bundle-output", "-O3"])
-        .arg(format!("--offload-arch={arch}"))
-        .arg("-I")
-        .arg(root.join("kernels/include"))
-        .arg(root.join("tests/isa_fixtures/model.hip"))
-        .arg("-o")
-        .arg(&out)
-        .status()
-        .expect("run the compiler the build used");
-    assert!(status.success(), "the model fixture failed to compile for {arch}");
-    out
-}
 
 #[test]
 fn planted_fixtures_fail_each_kind_of_model_gate() {
@@ -121,7 +106,7 @@ fn planted_fixtures_fail_each_kind_of_model_gate() {
     let source =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/isa_fixtures/model.hip")).unwrap();
     for arch in GATED_ARCHS {
-        let co_path = compile_fixture(arch, &dir);
+        let co_path = common::fixture::compile("model", arch, &dir);
         let co = std::fs::read(&co_path).unwrap();
         let dis = Command::new(kernels::GPU_OBJDUMP_PATH).arg("-d").arg(&co_path).output().unwrap();
         assert!(dis.status.success());

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests (`mod common;` in each test file that needs them).
 #![allow(dead_code)] // each test crate uses a part
 
+pub mod fixture;
 pub mod gemm;
 pub mod host_clang;
 pub mod quant_params;

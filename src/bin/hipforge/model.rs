@@ -2,6 +2,7 @@
 //! steady-state loop (modeled, not measured), with the anchors beside ours. docs/model.md explains every column.
 
 use hipforge::isa::anchors::{Anchor, ANCHORS};
+use hipforge::isa::json_str;
 use hipforge::isa::model::{self, Assumptions, KernelModel};
 use hipforge::kernels;
 use std::fmt::Write as _;
@@ -239,21 +240,6 @@ fn table(models: &[(KernelModel, String)], ours: bool) -> String {
     out
 }
 
-fn json_str(s: &str) -> String {
-    let mut o = String::from("\"");
-    for ch in s.chars() {
-        match ch {
-            '"' => o.push_str("\\\""),
-            '\\' => o.push_str("\\\\"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(o, "\\u{:04x}", c as u32);
-            }
-            c => o.push(c),
-        }
-    }
-    o.push('"');
-    o
-}
 
 fn num(x: Option<f64>) -> String {
     x.map_or("null".into(), |v| if v.is_finite() { format!("{v:.4}") } else { "null".into() })
