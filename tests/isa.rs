@@ -6,7 +6,8 @@
 //! interleave_violations) every `HF_ISA_INTERLEAVE` minimum is met by the measured schedule.
 //! Without a HIP-capable compiler at build time the gate skips with the reason, unless
 //! `HIPFORGE_REQUIRE_GPU_TOOLCHAIN=1`, which makes the skip a failure. The planted-failure test compiles
-//! tests/isa_fixtures/planted.hip and shows the gate rejecting it.
+//! tests/isa_fixtures/planted.hip and shows the gate rejecting it; tests/isa_fixtures/sched.hip and lds_tr.hip check
+//! that hipforge's scheduling primitives and transposing-LDS-read wrappers become the promised instructions.
 
 mod common;
 
@@ -324,6 +325,40 @@ fn sched_primitives_emit_the_promised_instructions() {
         // __launch_bounds__(64) reached the metadata.
         let r = isa::read_resources(&std::fs::read(&out).unwrap()).unwrap();
         assert_eq!(r[0].max_block_threads, 64);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn lds_tr_wrappers_emit_the_transposing_reads_on_gfx950_only() {
+    if !toolchain_present("lds_tr_wrappers_emit_the_transposing_reads_on_gfx950_only") {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("hipforge-isa-lds-tr-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // gfx950: hf::lds_read_tr16_b64_bf16 (twice) and hf::lds_read_tr8_b64 become the instructions.
+    let out = common::fixture::compile("lds_tr", "gfx950", &dir);
+    let dis = Command::new(kernels::GPU_OBJDUMP_PATH)
+        .arg("-d")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(dis.status.success());
+    let text = String::from_utf8_lossy(&dis.stdout);
+    let count = |m: &str| text.lines().filter(|l| l.split_whitespace().next() == Some(m)).count();
+    assert_eq!(count("ds_read_b64_tr_b16"), 2, "gfx950: two ds_read_b64_tr_b16 expected:\n{text}");
+    assert_eq!(count("ds_read_b64_tr_b8"), 1, "gfx950: one ds_read_b64_tr_b8 expected:\n{text}");
+    // gfx942: no such instruction; the wrapper's static_assert names the reason.
+    match common::fixture::try_compile("lds_tr", "gfx942", &dir) {
+        Ok(_) => panic!("gfx942: a call to hf::lds_read_tr16_b64_bf16 compiled; it must be a compile error"),
+        Err(msg) => {
+            assert!(
+                msg.contains("static assertion failed")
+                    && msg.contains("ds_read_b64_tr_b16 exists on gfx950 only")
+                    && msg.contains("ds_read_b64_tr_b8 exists on gfx950 only"),
+                "gfx942: the compile error is not the wrappers' static_assert:\n{msg}"
+            );
+        }
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

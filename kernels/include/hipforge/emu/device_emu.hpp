@@ -168,3 +168,6 @@ inline T atomicCAS(T* p, T expected, T desired) {
 #if __has_include("hipforge/emu/builtins_mfma.hpp")
 #  include "hipforge/emu/builtins_mfma.hpp"
 #endif
+#if __has_include("hipforge/emu/builtins_lds_tr.hpp")
+#  include "hipforge/emu/builtins_lds_tr.hpp"
+#endif
