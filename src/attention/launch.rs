@@ -115,11 +115,17 @@ pub(crate) fn block_rows(head_dim: usize) -> usize {
     }
 }
 
-/// Dynamic LDS of the forward and decode kernels: two stages of a K tile (input type) and a Vᵀ tile (bf16/f16),
-/// as `kv_tiles::stage_bytes` in kernels/include/hipforge/softmax.hpp.
-pub(crate) fn lds_bytes(head_dim: usize, dtype: DType) -> u32 {
+/// Dynamic LDS of the forward and decode kernels: two stages of a K tile (input type) and a V tile (bf16/f16),
+/// as `kv_tiles::stage_bytes` in kernels/include/hipforge/softmax.hpp. On gfx950 with 16-bit inputs V keeps its
+/// rows (padded by 32 bytes, read with transposing reads); elsewhere it is stored transposed, unpadded.
+pub(crate) fn lds_bytes(arch: &Arch, head_dim: usize, dtype: DType) -> u32 {
     let rows = kv_tile_rows(head_dim);
-    (2 * (rows * head_dim * dtype.size_bytes() + head_dim * rows * 2)) as u32
+    let v = if *arch == Arch::Gfx950 && dtype.size_bytes() == 2 {
+        rows * (head_dim * 2 + 32)
+    } else {
+        head_dim * rows * 2
+    };
+    (2 * (rows * head_dim * dtype.size_bytes() + v)) as u32
 }
 
 /// The `out_kind` code the kernel's epilogue switches on.
@@ -456,7 +462,7 @@ impl AttentionPlan {
             params.cu_seqlens_k = ck.device_ptr();
         }
         let cfg = LaunchConfig {
-            dynamic_lds: lds_bytes(spec.head_dim, spec.dtype),
+            dynamic_lds: lds_bytes(self.device.arch(), spec.head_dim, spec.dtype),
             ..LaunchConfig::linear(self.grid, BLOCK_THREADS)
         };
         if let Path::Decode { part_o, part_lse, .. } = &self.path {
@@ -537,7 +543,7 @@ mod tests {
                     for t in [DType::BF16, DType::F16, DType::F8E4M3] {
                         let name = kernel_name(kind, t, d);
                         let declared = crate::isa::declared_dynamic_lds(arch, &name).unwrap();
-                        assert_eq!(declared, Some(lds_bytes(d, t)), "{name} on {arch}");
+                        assert_eq!(declared, Some(lds_bytes(&arch.parse::<Arch>().unwrap(), d, t)), "{name} on {arch}");
                         checked += 1;
                     }
                 }

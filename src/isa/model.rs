@@ -973,12 +973,18 @@ pub fn model_with_rules(arch: &str, kernel: &str, rules: &[String], a: &Assumpti
 /// Models every kernel of the code object at `path` (an AMDGPU ELF: ours, or an anchor's), disassembling it with
 /// [`find_objdump`]'s tool. Errors: unreadable file, not a code object, no disassembler, a failed disassembly.
 pub fn model_file(path: &std::path::Path, a: &Assumptions) -> crate::Result<Vec<KernelModel>> {
+    model_file_with_rules(path, &[], a)
+}
+
+/// [`model_file`], with every kernel's steady-state path picked by `rules` (the `HF_MODEL_PATH` syntax) when
+/// `rules` is not empty: how a kernel being worked on is modeled from a code object compiled outside the build.
+pub fn model_file_with_rules(path: &std::path::Path, rules: &[String], a: &Assumptions) -> crate::Result<Vec<KernelModel>> {
     let bytes = std::fs::read(path)
         .map_err(|e| crate::Error::invalid("code object file", "a readable file", format!("{}: {e}", path.display())))?;
     // Fail on a non-code-object before running any tool.
     super::read_target(&bytes)?;
     let text = disassemble(path)?;
-    model_disassembly(&bytes, &text, a)
+    model_disassembly_with_rules(&bytes, &text, &|_: &str| rules.to_vec(), a)
 }
 
 #[cfg(test)]

@@ -62,6 +62,7 @@ typedef __bf16   bf16x2  __attribute__((ext_vector_type(2)));
 typedef __bf16   bf16x4  __attribute__((ext_vector_type(4)));
 typedef __bf16   bf16x8  __attribute__((ext_vector_type(8)));
 typedef float    f32x2   __attribute__((ext_vector_type(2)));
+
 }  // namespace hf
 
 #define HF_ISA_EXPECT(name, arch, mnemonic)
@@ -74,3 +75,20 @@ typedef float    f32x2   __attribute__((ext_vector_type(2)));
 #else
 #  include "hipforge/device_gpu.hpp"
 #endif
+
+namespace hf {
+#ifndef HF_INLINE
+#define HF_INLINE __attribute__((always_inline)) inline
+#endif
+
+// static_for<N>(f): f(ic<0>{}), ..., f(ic<N-1>{}), for loops whose index must be a constant in each body (register
+// indices, builtin immediates) whatever the unroller does.
+template <int I> struct ic { static constexpr int value = I; };
+template <int N, class F>
+__device__ HF_INLINE void static_for(F&& f) {
+    if constexpr (N > 0) {
+        static_for<N - 1>(f);
+        f(ic<N - 1>{});
+    }
+}
+}  // namespace hf

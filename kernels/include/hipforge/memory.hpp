@@ -105,16 +105,6 @@ struct buffer {
     }
 };
 
-// static_for<N>(f): f(ic<0>{}), ..., f(ic<N-1>{}), for loops whose index must be a constant (builtin immediates).
-template <int I> struct ic { static constexpr int value = I; };
-template <int N, class F>
-__device__ HF_INLINE void static_for(F&& f) {
-    if constexpr (N > 0) {
-        static_for<N - 1>(f);
-        f(ic<N - 1>{});
-    }
-}
-
 // The byte offset of element (r, c) of a strided 2-D view, or kOutOfRange when (r, c) is outside rows x cols.
 // Strides are in elements; `esize` is the element size in bytes.
 __device__ inline uint32_t offset_2d(int r, int c, int rows, int cols, uint32_t stride_r, uint32_t stride_c, int esize) {

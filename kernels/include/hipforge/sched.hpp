@@ -85,15 +85,42 @@ __device__ __attribute__((always_inline)) inline void sched_group() {
 /// block, which would hold every operand in registers at once (and, near the register limit, makes the scheduler
 /// give up on the pattern). Place it after the code whose instructions it arranges, in the same basic block (a
 /// branch ends the scheduling region); a group the block has too few instructions for is left partly empty.
-template <int Units, int DsReads, int Mfmas, int Valu, int SyncId = 0>
+///
+/// Ahead > 0 software-pipelines the reads: Ahead units' reads are issued before the first unit, so each unit's MFMAs
+/// wait only for reads issued Ahead units earlier (the wait becomes lgkmcnt(N > 0), the reads in between stay in
+/// flight), at the cost of Ahead more operands live in registers.
+template <int Units, int DsReads, int Mfmas, int Valu, int SyncId = 0, int Ahead = 0>
 __device__ __attribute__((always_inline)) inline void sched_pipeline() {
   static_assert(Units > 0 && Mfmas > 0 && DsReads >= 0 && Valu >= 0, "sched_pipeline: counts must be positive");
+  static_assert(Ahead >= 0 && Ahead < Units, "sched_pipeline: read ahead by fewer than Units units");
+  if constexpr (Ahead > 0 && DsReads > 0) sched_group<kSchedDsRead, Ahead * DsReads, SyncId>();
 #pragma unroll
   for (int i = 0; i < Units; ++i) {
     if constexpr (DsReads > 0) sched_group<kSchedDsRead, DsReads, SyncId>();
     sched_group<kSchedMfma, Mfmas, SyncId>();
     if constexpr (Valu > 0) sched_group<kSchedValu | kSchedTrans, Valu, SyncId>();
   }
+}
+
+/// A software-pipelined sequence of N steps, each an LDS read of one operand and the MFMAs that use it:
+/// `read(ic<i>)` returns step i's operand and is issued Ahead steps before `use(ic<i>, operand)`, so the wait before
+/// step i's MFMAs leaves the younger reads in flight (lgkmcnt(N > 0)) instead of draining LDS before every step.
+/// Costs Ahead more operands in registers. Each step (its use, and the read Ahead steps later) is one scheduling
+/// region between fences: left free, the scheduler sinks every read next to its first use. Whatever else `use` does
+/// (e.g. softmax exponentials) shares that region and is interleaved with the step's MFMAs.
+template <int N, int Ahead, class Read, class Use>
+__device__ HF_INLINE void pipelined(Read&& read, Use&& use) {
+  static_assert(N > 0 && Ahead >= 0, "pipelined: N > 0 steps, Ahead >= 0");
+  using F = decltype(read(ic<0>{}));
+  F buf[Ahead + 1];
+  static_for<(Ahead < N ? Ahead : N)>([&](auto i) { buf[decltype(i)::value] = read(i); });
+  static_for<N>([&](auto i) {
+    constexpr int I = decltype(i)::value;
+    if constexpr (I + Ahead < N) buf[(I + Ahead) % (Ahead + 1)] = read(ic<I + Ahead>{});
+    sched_barrier();
+    use(i, buf[I % (Ahead + 1)]);
+  });
+  sched_barrier();
 }
 
 }  // namespace hf

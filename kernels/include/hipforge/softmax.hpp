@@ -93,6 +93,21 @@ __device__ inline unsigned int to_bits16(float x) {
     }
 }
 
+// Two f32 values rounded to a 16-bit type (nearest even), packed into one dword, `a` in the low half. On gfx950 a
+// bf16 pair is one v_cvt_pk_bf16_f32; converted one at a time, each value takes its own conversion plus a shift and
+// an OR to pack (three instructions per value instead of one per pair, 48 VALU instructions per P tile at d128).
+template <class H>
+__device__ inline unsigned int pack2(float a, float b) {
+#if defined(__gfx950__) && !defined(HIPFORGE_EMULATOR)
+    if constexpr (__is_same(H, __bf16)) {
+        return __builtin_bit_cast(unsigned int, __builtin_convertvector((f32x2){a, b}, bf16x2));
+    } else
+#endif
+    {
+        return to_bits16<H>(a) | (to_bits16<H>(b) << 16);
+    }
+}
+
 // FP8 E4M3 → f32, exact. gfx942 reads E4M3 as FNUZ (bias 8, 0x80 is the only NaN, no −0); gfx950 as OCP (bias 7,
 // S.1111.111 is NaN, no infinities). Same rule as the MFMA applies to Q and K, so V agrees with them.
 __device__ inline float fp8_to_f32(uint8_t b) {
@@ -163,6 +178,23 @@ __device__ inline int opaque(int x) {
     return x;
 }
 
+// A kernel's parameter block (its only argument, so at offset 0 of the kernel-argument segment), read again: loads
+// through the returned reference are new scalar loads from the kernarg segment, placed where the values are used,
+// instead of values the compiler loaded at the start and holds in SGPRs until then (an empty asm hides that the
+// pointer is the same). `p` itself is only used by the emulator, where there is no such segment.
+template <class P>
+__device__ inline const auto& reload_params(const P& p) {
+#if defined(HIPFORGE_EMULATOR)
+    return p;
+#else
+    (void)p;
+    typedef const __attribute__((address_space(4))) P* kernarg_ptr;
+    kernarg_ptr k = (kernarg_ptr)__builtin_amdgcn_kernarg_segment_ptr();
+    asm volatile("" : "+s"(k));
+    return *k;
+#endif
+}
+
 // tanh through exp2 (no device math library is linked): tanh(x) = sign(x)·(1 − e)/(1 + e), e = exp(−2|x|).
 __device__ inline float tanh_f32(float x) {
     const float e = __builtin_exp2f(-2.0f * kLog2e * __builtin_fabsf(x));
@@ -202,6 +234,12 @@ struct mask {
 //     keys are 16 contiguous bytes — one ds_read_b128 instead of two 8-byte reads whose results the compiler
 //     shuffles with v_movs. Then 16-byte granule q of row d is stored at granule q ^ ((d / R) mod Q), R = rows per
 //     256 bytes (64 banks × 4 bytes), Q = granules per row: the 16 rows of one read phase land on distinct banks.
+//
+// V tile (v_rows: gfx950 with 16-bit V, read with ds_read_b64_tr_b16): BN rows × D elements as in memory, each row
+// padded by 32 bytes. A transposing read touches 16 rows × 32 bytes; with a row pitch of D·2 + 32 bytes, the 8 rows of
+// each half-wave start 8 banks apart (64 banks × 4 bytes), and every per-step part of the address (key chunk,
+// head-dim tile) is a constant that the read's immediate offset absorbs (an XOR swizzle would not be). A row's
+// 16-byte stores by 16 consecutive lanes cover 256 contiguous bytes: all 64 banks once.
 template <class T, int D, int BN>
 struct kv_tiles {
     using V = typename pv_type<T>::type;
@@ -210,7 +248,13 @@ struct kv_tiles {
     static constexpr int k_chunks = k_row_bytes / 16;
     static constexpr int k_swizzle = (k_chunks < 8 ? k_chunks : 8) - 1;
     static constexpr int k_bytes = BN * k_row_bytes;
-    static constexpr int v_bytes = D * BN * (int)sizeof(V);
+#if defined(__gfx950__)
+    static constexpr bool v_rows = sizeof(T) == 2 && pv_k == 32;
+#else
+    static constexpr bool v_rows = false;
+#endif
+    static constexpr int v_row_bytes = D * 2 + 32;  // the v_rows layout's row pitch
+    static constexpr int v_bytes = v_rows ? BN * v_row_bytes : D * BN * (int)sizeof(V);
     static constexpr int stage_bytes = k_bytes + v_bytes;
     static_assert(k_row_bytes % 16 == 0, "a K row must be whole 16-byte chunks");
     static_assert(BN % 32 == 0, "the Vt layouts permute 32-key chunks: BN must be a multiple of 32");
@@ -218,6 +262,8 @@ struct kv_tiles {
     __device__ static int k_offset(int j, int byte) {
         return j * k_row_bytes + (((byte >> 4) ^ (j & k_swizzle)) << 4) + (byte & 15);
     }
+    // Byte `byte` of V row j in the v_rows layout.
+    __device__ static int v_offset(int j, int byte) { return j * v_row_bytes + byte; }
     __device__ static int vt_offset(int d, int j) {
         if constexpr (pv_k == 32) {
             const int pos = (j & ~31) | ((j & 12) << 1) | ((j & 16) >> 2) | (j & 3);

@@ -19,7 +19,8 @@ Without FILE arguments: every kernel built into hipforge. With them: the kernels
   --path         also print each selected kernel's steady-state path: issue cycle, stall, instruction
   --rule R       pick the steady-state path by rule R instead of the kernel's HF_MODEL_PATH (repeatable;
                  via:MNEMONIC[*N], avoid:MNEMONIC, flops:N), e.g. --rule \"avoid:buffer_load_dwordx4 lds\"
-                 for the register path of transposed layouts (disassembles at run time: needs llvm-objdump)";
+                 for the register path of transposed layouts (disassembles at run time: needs llvm-objdump);
+                 with FILE.co arguments, the rules apply to every kernel of the files";
 
 /// Runs the subcommand; returns the process exit code.
 pub fn run(args: &[String]) -> i32 {
@@ -91,7 +92,7 @@ pub fn run(args: &[String]) -> i32 {
         }
     } else {
         for f in &files {
-            match model::model_file(std::path::Path::new(f), &a) {
+            match model::model_file_with_rules(std::path::Path::new(f), &rules, &a) {
                 Ok(ms) => models.extend(
                     ms.into_iter()
                         .filter(|m| arch.as_deref().map_or(true, |x| x == m.arch))
