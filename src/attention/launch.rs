@@ -116,16 +116,17 @@ pub(crate) fn block_rows(head_dim: usize) -> usize {
 }
 
 /// Dynamic LDS of the forward and decode kernels: two stages of a K tile (input type) and a V tile (bf16/f16),
-/// as `kv_tiles::stage_bytes` in kernels/include/hipforge/softmax.hpp. On gfx950 with 16-bit inputs V keeps its
-/// rows (padded by 32 bytes, read with transposing reads); elsewhere it is stored transposed, unpadded.
+/// as `kv_tiles::stage_bytes` in kernels/include/hipforge/softmax.hpp. On gfx950 with 16-bit inputs K rows are
+/// padded by 16 bytes and V keeps its rows (padded by 32 bytes, read with transposing reads); elsewhere K is
+/// swizzled and V stored transposed, unpadded.
 pub(crate) fn lds_bytes(arch: &Arch, head_dim: usize, dtype: DType) -> u32 {
     let rows = kv_tile_rows(head_dim);
-    let v = if *arch == Arch::Gfx950 && dtype.size_bytes() == 2 {
-        rows * (head_dim * 2 + 32)
+    let (k, v) = if *arch == Arch::Gfx950 && dtype.size_bytes() == 2 {
+        (rows * (head_dim * 2 + 16), rows * (head_dim * 2 + 32))
     } else {
-        head_dim * rows * 2
+        (rows * head_dim * dtype.size_bytes(), head_dim * rows * 2)
     };
-    (2 * (rows * head_dim * dtype.size_bytes() + v)) as u32
+    (2 * (k + v)) as u32
 }
 
 /// The `out_kind` code the kernel's epilogue switches on.

@@ -223,7 +223,8 @@ struct mask {
 // K and Vᵀ tiles in LDS.
 //
 // K tile: BN rows × D elements, row-major; 16-byte chunk c of row j is stored at chunk c ^ (j mod S), S = min(8,
-// chunks per row), so the 16 rows one MFMA operand read touches spread over the banks.
+// chunks per row), so the 16 rows one MFMA operand read touches spread over the banks (with v_rows below: padded
+// rows instead).
 // Vᵀ tile: D rows × BN elements (Vt[d][j] = V[j][d]). What one lane reads as the A operand of the P·V MFMA depends on
 // its K size (pv_k):
 //   - 16 keys (gfx942): keys 4g .. 4g+3 of a 16-key chunk, 8 bytes, stored contiguously; element j of row d sits at
@@ -247,12 +248,15 @@ struct kv_tiles {
     static constexpr int k_row_bytes = D * (int)sizeof(T);
     static constexpr int k_chunks = k_row_bytes / 16;
     static constexpr int k_swizzle = (k_chunks < 8 ? k_chunks : 8) - 1;
-    static constexpr int k_bytes = BN * k_row_bytes;
 #if defined(__gfx950__)
     static constexpr bool v_rows = sizeof(T) == 2 && pv_k == 32;
 #else
     static constexpr bool v_rows = false;
 #endif
+    // With v_rows, K rows are padded by 16 bytes instead of swizzled: the 16 rows of one 16-lane phase of a
+    // fragment read then start 4 banks apart (all 64 banks once), and the per-step address parts stay immediates.
+    static constexpr int k_pitch = v_rows ? k_row_bytes + 16 : k_row_bytes;
+    static constexpr int k_bytes = BN * k_pitch;
     static constexpr int v_row_bytes = D * 2 + 32;  // the v_rows layout's row pitch
     static constexpr int v_bytes = v_rows ? BN * v_row_bytes : D * BN * (int)sizeof(V);
     static constexpr int stage_bytes = k_bytes + v_bytes;
@@ -260,6 +264,7 @@ struct kv_tiles {
     static_assert(BN % 32 == 0, "the Vt layouts permute 32-key chunks: BN must be a multiple of 32");
 
     __device__ static int k_offset(int j, int byte) {
+        if constexpr (v_rows) return j * k_pitch + byte;
         return j * k_row_bytes + (((byte >> 4) ^ (j & k_swizzle)) << 4) + (byte & 15);
     }
     // Byte `byte` of V row j in the v_rows layout.
