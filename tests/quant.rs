@@ -314,7 +314,10 @@ fn api_rejects_wrong_flavour_short_buffers_and_bad_shapes() {
         match quant::quantize(&x, &spec, &mut q, &mut foreign) {
             Err(Error::DeviceMismatch { what, expected, got }) => {
                 assert_eq!(what, "quantization scales");
-                assert_eq!((expected.as_str(), got.as_str()), ("the gfx942 emulator", "the gfx950 emulator"));
+                assert_eq!(
+                    (expected.as_str(), got.as_str()),
+                    ("the gfx942 emulator", "the gfx950 emulator")
+                );
             }
             r => panic!("expected DeviceMismatch, got {r:?}"),
         }

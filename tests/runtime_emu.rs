@@ -90,7 +90,11 @@ fn copies_check_lengths_and_devices() {
     other.copy_from(&same).unwrap();
     assert_eq!(other.download().unwrap(), vec![9; 8]);
     // The other arch's emulator is another device, and the error names both.
-    let other_arch = if *dev.arch() == Arch::Gfx950 { Arch::Gfx942 } else { Arch::Gfx950 };
+    let other_arch = if *dev.arch() == Arch::Gfx950 {
+        Arch::Gfx942
+    } else {
+        Arch::Gfx950
+    };
     if let Some(dev3) = emulator(other_arch.clone()) {
         let foreign = dev3.alloc_zeroed::<i32>(8).unwrap();
         match other.copy_from(&foreign) {

@@ -533,7 +533,10 @@ fn gfx942_kernels(test: &str) -> bool {
     if std::env::var("HIPFORGE_REQUIRE_GPU_TOOLCHAIN").as_deref() == Ok("1") {
         panic!("{test}: no gfx942 code objects, and HIPFORGE_REQUIRE_GPU_TOOLCHAIN=1");
     }
-    eprintln!("skipping {test}: no gfx942 code objects ({})", hipforge::kernels::GPU_BUILD_NOTE);
+    eprintln!(
+        "skipping {test}: no gfx942 code objects ({})",
+        hipforge::kernels::GPU_BUILD_NOTE
+    );
     false
 }
 
@@ -575,7 +578,14 @@ struct Plans {
 }
 
 fn gemm_spec() -> hipforge::gemm::GemmSpec {
-    hipforge::gemm::GemmSpec::new(64, 128, 4096, hipforge::DType::BF16, hipforge::DType::BF16, hipforge::DType::F32)
+    hipforge::gemm::GemmSpec::new(
+        64,
+        128,
+        4096,
+        hipforge::DType::BF16,
+        hipforge::DType::BF16,
+        hipforge::DType::F32,
+    )
 }
 fn attn_spec() -> hipforge::attention::AttentionSpec {
     hipforge::attention::AttentionSpec::new(1, 1, 1024, 8, 128, hipforge::DType::BF16)
@@ -608,7 +618,10 @@ impl Plans {
         };
         // Every plan here needs a workspace, so the workspace paths are the ones exercised.
         assert!(plans.gemm.splits() > 1);
-        assert_eq!(plans.gemm.workspace_bytes(), plans.gemm.splits() as usize * 64 * 128 * 4);
+        assert_eq!(
+            plans.gemm.workspace_bytes(),
+            plans.gemm.splits() as usize * 64 * 128 * 4
+        );
         assert_eq!(plans.gemm.owns_workspace(), !caller_workspace);
         assert!(plans.attn.kv_splits().is_some() && plans.attn.workspace_bytes() > 0);
         assert_eq!(plans.attn.owns_workspace(), !caller_workspace);
@@ -678,8 +691,12 @@ impl Operands {
         match workspaces {
             Some([wg, wa, wq]) => {
                 plans.gemm.run_with_workspace(stream, &ops, &mut self.d, wg)?;
-                plans.attn.run_with_workspace(stream, &q, &k, &v, &mut self.o, None, wa)?;
-                plans.quant.run_with_workspace(stream, &x, &mut self.xq, &mut self.scale, wq)
+                plans
+                    .attn
+                    .run_with_workspace(stream, &q, &k, &v, &mut self.o, None, wa)?;
+                plans
+                    .quant
+                    .run_with_workspace(stream, &x, &mut self.xq, &mut self.scale, wq)
             }
             None => {
                 plans.gemm.run_on(stream, &ops, &mut self.d)?;
@@ -715,7 +732,12 @@ fn check_run_log(log: &[Call], stream: usize, ops: &Operands) -> [u64; 3] {
     let kernels: Vec<String> = work
         .iter()
         .filter(|c| c.name == "hipModuleLaunchKernel")
-        .map(|c| unsafe { std::ffi::CStr::from_ptr(c.ptr as *const std::ffi::c_char) }.to_str().unwrap().to_string())
+        .map(|c| {
+            unsafe { std::ffi::CStr::from_ptr(c.ptr as *const std::ffi::c_char) }
+                .to_str()
+                .unwrap()
+                .to_string()
+        })
         .collect();
     assert_eq!(
         kernels,
@@ -730,31 +752,51 @@ fn check_run_log(log: &[Call], stream: usize, ops: &Operands) -> [u64; 3] {
     );
     // GemmParams: a, b, c, d, bias, scale_a, scale_b, workspace (u64 each, from offset 0).
     let gemm = work[0];
-    assert_eq!([gemm.param_u64(0), gemm.param_u64(8), gemm.param_u64(24)], [
-        ops.a.device_ptr(),
-        ops.b.device_ptr(),
-        ops.d.device_ptr()
-    ]);
-    assert_eq!(work[1].param_u64(56), gemm.param_u64(56), "the reduction reads the main kernel's workspace");
+    assert_eq!(
+        [gemm.param_u64(0), gemm.param_u64(8), gemm.param_u64(24)],
+        [ops.a.device_ptr(), ops.b.device_ptr(), ops.d.device_ptr()]
+    );
+    assert_eq!(
+        work[1].param_u64(56),
+        gemm.param_u64(56),
+        "the reduction reads the main kernel's workspace"
+    );
     // AttnFwdParams: q, k, v, o from offset 0; part_o, part_lse at 232, 240.
     let attn = work[2];
     let at = attn_spec();
     let base = ops.qkv.device_ptr();
     assert_eq!(
-        [attn.param_u64(0), attn.param_u64(8), attn.param_u64(16), attn.param_u64(24)],
-        [base, base + 2 * at.q_len() as u64, base + 2 * (at.q_len() + at.k_len()) as u64, ops.o.device_ptr()],
+        [
+            attn.param_u64(0),
+            attn.param_u64(8),
+            attn.param_u64(16),
+            attn.param_u64(24)
+        ],
+        [
+            base,
+            base + 2 * at.q_len() as u64,
+            base + 2 * (at.q_len() + at.k_len()) as u64,
+            ops.o.device_ptr()
+        ],
         "Q, K and V are views of one framework allocation"
     );
     let (part_o, part_lse) = (attn.param_u64(232), attn.param_u64(240));
     let part_o_bytes = 16 * 8 * 16 * 128 * 4; // splits · heads · 16 rows · head_dim · f32
-    assert!(part_lse >= part_o + part_o_bytes, "the partial LSEs start after the partial outputs");
+    assert!(
+        part_lse >= part_o + part_o_bytes,
+        "the partial LSEs start after the partial outputs"
+    );
     // QuantParams: x, q, scale, amax.
     let quant = work[6];
     assert_eq!(
         [quant.param_u64(0), quant.param_u64(8), quant.param_u64(16)],
         [ops.x.device_ptr() + 64 * 4, ops.xq.device_ptr(), ops.scale.device_ptr()]
     );
-    assert_eq!(work[4].ptr as u64, quant.param_u64(24), "the memset clears the amax scratch the kernel reads");
+    assert_eq!(
+        work[4].ptr as u64,
+        quant.param_u64(24),
+        "the memset clears the amax scratch the kernel reads"
+    );
     [gemm.param_u64(56), part_o, quant.param_u64(24)]
 }
 
@@ -801,7 +843,10 @@ fn runs_queue_only_launches_on_the_given_stream_into_borrowed_memory() {
         match ops.run(&caller, &stream, None) {
             Err(Error::InvalidArgument { what, expected, .. }) => {
                 assert_eq!(what, "workspace");
-                assert!(expected.contains(&caller.gemm.workspace_bytes().to_string()), "{expected}");
+                assert!(
+                    expected.contains(&caller.gemm.workspace_bytes().to_string()),
+                    "{expected}"
+                );
             }
             other => panic!("a caller-workspace plan without one must refuse, got {other:?}"),
         }
@@ -814,9 +859,15 @@ fn runs_queue_only_launches_on_the_given_stream_into_borrowed_memory() {
         clear_log(&hooks);
         let mut short = ws[0].slice_mut(..ws[0].len() - 1).unwrap();
         let gemm_ops = hipforge::gemm::GemmOperands::new(&ops.a, &ops.b);
-        match caller.gemm.run_with_workspace(&stream, &gemm_ops, &mut ops.d, &mut short) {
+        match caller
+            .gemm
+            .run_with_workspace(&stream, &gemm_ops, &mut ops.d, &mut short)
+        {
             Err(Error::LengthMismatch { what, expected, got }) => {
-                assert_eq!((what.as_str(), expected, got), ("workspace", ws[0].len(), ws[0].len() - 1))
+                assert_eq!(
+                    (what.as_str(), expected, got),
+                    ("workspace", ws[0].len(), ws[0].len() - 1)
+                )
             }
             other => panic!("expected LengthMismatch(workspace), got {other:?}"),
         }
@@ -825,7 +876,10 @@ fn runs_queue_only_launches_on_the_given_stream_into_borrowed_memory() {
         // SAFETY: a fresh framework allocation of need + 16 bytes, freed below after the wrapper is dropped.
         let mut big = unsafe { hipforge::runtime::DeviceBuffer::<u8>::from_raw(&dev, spare, need + 16) }.unwrap();
         let mut skewed = big.slice_mut(4..4 + need).unwrap();
-        match caller.gemm.run_with_workspace(&stream, &gemm_ops, &mut ops.d, &mut skewed) {
+        match caller
+            .gemm
+            .run_with_workspace(&stream, &gemm_ops, &mut ops.d, &mut skewed)
+        {
             Err(Error::InvalidArgument { what, got, .. }) => {
                 assert_eq!(what, "workspace address");
                 assert_eq!(got, format!("{:#x}", spare + 4));
@@ -858,8 +912,13 @@ fn runs_queue_only_launches_on_the_given_stream_into_borrowed_memory() {
         assert_eq!(back.len(), 4);
         let log = calls(&hooks);
         let copy = log.iter().find(|c| c.name == "hipMemcpyAsync").expect("an async copy");
-        assert_eq!((copy.stream, copy.ptr as u64), (raw_stream as usize, ops.d.device_ptr() + 400));
-        assert!(log.iter().any(|c| c.name == "hipStreamSynchronize" && c.stream == raw_stream as usize));
+        assert_eq!(
+            (copy.stream, copy.ptr as u64),
+            (raw_stream as usize, ops.d.device_ptr() + 400)
+        );
+        assert!(log
+            .iter()
+            .any(|c| c.name == "hipStreamSynchronize" && c.stream == raw_stream as usize));
 
         ops_ptrs = ops.ptrs.clone();
         for w in ws {
@@ -878,11 +937,15 @@ fn runs_queue_only_launches_on_the_given_stream_into_borrowed_memory() {
         );
     }
     assert!(
-        !log.iter().any(|c| c.name == "hipStreamDestroy" && c.stream == raw_stream as usize),
+        !log.iter()
+            .any(|c| c.name == "hipStreamDestroy" && c.stream == raw_stream as usize),
         "hipforge destroyed the foreign stream"
     );
     // hipforge's own allocations (the plans' workspaces, the created stream) are gone; the framework's are not.
-    assert_eq!(hook::<i32>(&hooks, "fake_live_allocations"), allocations + ops_ptrs.len() as i32);
+    assert_eq!(
+        hook::<i32>(&hooks, "fake_live_allocations"),
+        allocations + ops_ptrs.len() as i32
+    );
     assert_eq!(hook::<i32>(&hooks, "fake_live_streams"), streams);
     for (p, _) in ops_ptrs {
         fw.free(p);
@@ -911,7 +974,9 @@ fn captured_runs_hold_only_launches_copies_and_memsets() {
     let mut staging = dev.alloc_zeroed::<f32>(4).unwrap();
     let capture = |on: bool| unsafe {
         if on {
-            fw.lib.hipStreamBeginCapture(raw_stream, hipStreamCaptureModeGlobal).unwrap()
+            fw.lib
+                .hipStreamBeginCapture(raw_stream, hipStreamCaptureModeGlobal)
+                .unwrap()
         } else {
             let mut graph = std::ptr::null_mut();
             let code = fw.lib.hipStreamEndCapture(raw_stream, &mut graph).unwrap();
@@ -948,18 +1013,30 @@ fn captured_runs_hold_only_launches_copies_and_memsets() {
     let log = calls(&hooks);
     let inside: Vec<&Call> = log
         .iter()
-        .filter(|c| !matches!(c.name.as_str(), "hipStreamBeginCapture" | "hipStreamEndCapture" | "hipSetDevice"))
+        .filter(|c| {
+            !matches!(
+                c.name.as_str(),
+                "hipStreamBeginCapture" | "hipStreamEndCapture" | "hipSetDevice"
+            )
+        })
         .collect();
     assert!(!inside.is_empty());
     for c in &inside {
         assert!(
-            matches!(c.name.as_str(), "hipModuleLaunchKernel" | "hipMemcpyAsync" | "hipMemsetAsync"),
+            matches!(
+                c.name.as_str(),
+                "hipModuleLaunchKernel" | "hipMemcpyAsync" | "hipMemsetAsync"
+            ),
             "{} recorded during a capture: {log:#?}",
             c.name
         );
         assert!(c.captured && c.stream == raw_stream as usize, "{c:?}");
     }
-    assert_eq!(nodes as usize, inside.len(), "every queued operation became a graph node");
+    assert_eq!(
+        nodes as usize,
+        inside.len(),
+        "every queued operation became a graph node"
+    );
     assert_eq!(inside.iter().filter(|c| c.name == "hipModuleLaunchKernel").count(), 6);
     assert_eq!(inside.iter().filter(|c| c.name == "hipMemsetAsync").count(), 2);
     assert_eq!(inside.iter().filter(|c| c.name == "hipMemcpyAsync").count(), 1);
@@ -1010,7 +1087,10 @@ fn events_order_streams_without_a_host_wait() {
     let foreign_event = other.new_event().unwrap();
     match ours.wait(&foreign_event) {
         Err(Error::DeviceMismatch { expected, got, .. }) => {
-            assert!(expected.contains(rt.path()) && got.contains(other_rt.path()), "{expected} / {got}");
+            assert!(
+                expected.contains(rt.path()) && got.contains(other_rt.path()),
+                "{expected} / {got}"
+            );
         }
         r => panic!("expected DeviceMismatch, got {r:?}"),
     }
@@ -1042,7 +1122,10 @@ fn two_handles_to_one_hip_device_are_the_same_device() {
     match dst.copy_from(&c.upload(&[0.0f32; 3]).unwrap()) {
         Err(Error::DeviceMismatch { what, expected, got }) => {
             assert!(what.contains("source"), "{what}");
-            assert!(expected.contains(rt.path()) && got.contains(other_rt.path()), "{expected} / {got}");
+            assert!(
+                expected.contains(rt.path()) && got.contains(other_rt.path()),
+                "{expected} / {got}"
+            );
         }
         r => panic!("expected DeviceMismatch, got {r:?}"),
     }

@@ -485,7 +485,8 @@ impl AttentionPlan {
         lse: Option<&mut dyn DevicePtrMut<f32>>,
         workspace: Option<u64>,
     ) -> Result<()> {
-        self.device.check_same("the stream of an attention run", stream.device())?;
+        self.device
+            .check_same("the stream of an attention run", stream.device())?;
         let spec = &self.spec;
         if T::DTYPE != spec.dtype {
             return Err(Error::invalid(

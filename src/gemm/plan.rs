@@ -643,8 +643,6 @@ fn reduce_kernel(spec: &GemmSpec) -> &'static str {
     }
 }
 
-
-
 /// One call: plans `spec` on the buffers' device and runs it on the default stream (see [`GemmPlan`]). Planning
 /// allocates the split-K workspace, if any, and dropping the plan frees it: keep a [`GemmPlan`] for repeated runs.
 pub fn gemm<A, B, C, S, D>(

@@ -167,7 +167,12 @@ fn copy_from_host<T: DeviceRepr>(dev: &Device, ptr: u64, len: usize, host: &[T])
     unsafe { dev.raw_h2d(ptr, host.as_ptr() as *const u8, std::mem::size_of_val(host), None) }
 }
 
-fn copy_from_device<T: DeviceRepr>(dev: &Device, ptr: u64, len: usize, src: &(impl DevicePtr<T> + ?Sized)) -> Result<()> {
+fn copy_from_device<T: DeviceRepr>(
+    dev: &Device,
+    ptr: u64,
+    len: usize,
+    src: &(impl DevicePtr<T> + ?Sized),
+) -> Result<()> {
     dev.check_same("the source of a device-to-device copy", src.device())?;
     check_host_len("source buffer", len, src.len())?;
     // SAFETY: both ranges hold `len` elements of this device (DevicePtr's contract; the destination is held mutably).
@@ -631,7 +636,11 @@ mod tests {
         assert_eq!(resolve_range(2..=5, 10).unwrap(), (2, 6));
         assert_eq!(resolve_range(..=9, 10).unwrap(), (0, 10));
         assert_eq!(resolve_range(10.., 10).unwrap(), (10, 10));
-        for bad in [resolve_range(0..11, 10), resolve_range(..=10, 10), resolve_range(11.., 10)] {
+        for bad in [
+            resolve_range(0..11, 10),
+            resolve_range(..=10, 10),
+            resolve_range(11.., 10),
+        ] {
             match bad {
                 Err(Error::InvalidArgument { what, expected, .. }) => {
                     assert_eq!(what, "slice range");

@@ -80,7 +80,13 @@ impl std::fmt::Debug for Device {
 impl std::fmt::Display for Device {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match &self.inner.backend {
-            Backend::Hip(h) => write!(f, "HIP device {} ({}, {})", h.ordinal(), self.inner.name, self.inner.arch),
+            Backend::Hip(h) => write!(
+                f,
+                "HIP device {} ({}, {})",
+                h.ordinal(),
+                self.inner.name,
+                self.inner.arch
+            ),
             Backend::Emu(_) => write!(f, "the {} emulator", self.inner.arch),
         }
     }
@@ -495,7 +501,10 @@ mod tests {
         assert!(dev.is_emulator());
         let why = dev.fallback_reason().unwrap();
         assert_eq!(Some(why), told.as_deref());
-        assert!(why.starts_with("HIP device 0 unavailable: HIP runtime not found"), "{why}");
+        assert!(
+            why.starts_with("HIP device 0 unavailable: HIP runtime not found"),
+            "{why}"
+        );
         assert_eq!(Device::emulator(Arch::Gfx950).unwrap().fallback_reason(), None);
     }
 
@@ -506,13 +515,19 @@ mod tests {
             .filter(|a| emulator_built("emulator_handles_of_one_arch_are_one_device", a))
             .collect();
         for a in &archs {
-            let (x, y) = (Device::emulator(a.clone()).unwrap(), Device::emulator(a.clone()).unwrap());
+            let (x, y) = (
+                Device::emulator(a.clone()).unwrap(),
+                Device::emulator(a.clone()).unwrap(),
+            );
             assert!(x.same_as(&y) && x == y);
             assert_eq!(x.id(), y.id());
             assert!(x.check_same("a buffer", &y).is_ok());
         }
         if archs.len() == 2 {
-            let (x, y) = (Device::emulator(Arch::Gfx942).unwrap(), Device::emulator(Arch::Gfx950).unwrap());
+            let (x, y) = (
+                Device::emulator(Arch::Gfx942).unwrap(),
+                Device::emulator(Arch::Gfx950).unwrap(),
+            );
             assert!(!x.same_as(&y));
             match x.check_same("operand B", &y) {
                 Err(Error::DeviceMismatch { what, expected, got }) => {

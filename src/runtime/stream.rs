@@ -358,7 +358,8 @@ impl Event {
 
     /// Marks the current end of `stream`'s queue.
     pub fn record(&self, stream: &Stream) -> Result<()> {
-        self.dev.check_same("the stream an event is recorded on", stream.device())?;
+        self.dev
+            .check_same("the stream an event is recorded on", stream.device())?;
         match (&self.inner, &self.dev.inner.backend) {
             (EventInner::Emu(t), _) => {
                 *t.lock().unwrap_or_else(|p| p.into_inner()) = Some(Instant::now());
