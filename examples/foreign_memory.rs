@@ -38,7 +38,7 @@ const QKV: usize = 3 * HEADS * HEAD_DIM;
 /// The other framework: device memory and a stream it owns and frees itself.
 enum Framework {
     /// A HIP program: its own handle on libamdhip64, its own stream.
-    Hip { lib: hip_sys::HipLib, stream: hipStream_t },
+    Hip { lib: Box<hip_sys::HipLib>, stream: hipStream_t },
     /// The same on the emulator: memory from the emulator's allocator, the null stream.
     Emulator { dev: Device },
 }
@@ -49,7 +49,7 @@ impl Framework {
             return Ok(Framework::Emulator { dev: dev.clone() });
         }
         // Device::best() picked HIP device 0; the framework opens the same runtime library on its own.
-        let lib = hip_sys::HipLib::load()?;
+        let lib = Box::new(hip_sys::HipLib::load()?);
         let mut stream = std::ptr::null_mut();
         // SAFETY: plain HIP calls with valid out-pointers.
         unsafe {
