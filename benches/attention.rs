@@ -38,7 +38,7 @@ fn prepare<T: Element + DeviceRepr>(dev: &Device, spec: &AttentionSpec) -> hipfo
     Ok(Prepared {
         plan,
         run: Box::new(move |plan| {
-            plan.run(&q, &k, &v, &mut o.borrow_mut(), None)?;
+            plan.run(&q, &k, &v, &mut *o.borrow_mut(), None)?;
             dev.synchronize()
         }),
     })

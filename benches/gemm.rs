@@ -48,7 +48,7 @@ fn prepare<T: Element + DeviceRepr>(dev: &Device, spec: &GemmSpec, backend: Back
     let run = move |plan: &GemmPlan| -> hipforge::Result<()> {
         let mut d: std::cell::RefMut<'_, DeviceBuffer<bf16>> = d.borrow_mut();
         let ops = GemmOperands::new(&a, &b).with_scales(&sa, &sb);
-        plan.run(&ops, &mut d)?;
+        plan.run(&ops, &mut *d)?;
         dev2.synchronize()
     };
     Ok(Prepared {

@@ -111,8 +111,19 @@ pub enum Error {
     },
     /// An operation was given objects from different devices.
     DeviceMismatch {
-        /// Details.
+        /// The object that is on the wrong device (e.g. `"GEMM operand B"`).
         what: String,
+        /// The device it had to be on (e.g. `"HIP device 0 (AMD Instinct MI300X, gfx942)"`).
+        expected: String,
+        /// The device it is on.
+        got: String,
+    },
+    /// [`crate::runtime::Device::best`] found no device: neither HIP device 0 nor the emulator could be opened.
+    NoBackend {
+        /// Why HIP device 0 could not be used.
+        hip: String,
+        /// Why the emulator could not be used.
+        emulator: String,
     },
 }
 
@@ -180,7 +191,12 @@ impl fmt::Display for Error {
                 Ok(())
             }
             Error::Emulator { message } => write!(f, "emulator: {message}"),
-            Error::DeviceMismatch { what } => write!(f, "device mismatch: {what}"),
+            Error::DeviceMismatch { what, expected, got } => {
+                write!(f, "device mismatch: {what} is on {got}, expected {expected}")
+            }
+            Error::NoBackend { hip, emulator } => {
+                write!(f, "no device available: HIP: {hip}; emulator: {emulator}")
+            }
         }
     }
 }

@@ -151,8 +151,8 @@ fn run_checks_types_lengths_and_the_lse_buffer() {
         "{r:?}"
     );
 
-    // A buffer from another device.
-    let other = emulator(Arch::Gfx950).unwrap();
+    // A buffer from another device (the other arch's emulator: another handle of the same arch is the same device).
+    let other = emulator(Arch::Gfx942).unwrap();
     let foreign = other.alloc_zeroed::<bf16>(spec.v_len()).unwrap();
     let r = plan.run(&q, &k, &foreign, &mut o, Some(&mut lse));
     assert!(matches!(r, Err(Error::DeviceMismatch { .. })), "{r:?}");

@@ -66,7 +66,8 @@ fn check<T: Element + DeviceRepr, O: Element + DeviceRepr>(
     );
     let mut od = dev.upload(&vec![O::from_f32(f32::NAN); spec.o_len()]).unwrap();
     let mut lsed = dev.upload(&vec![f32::NAN; spec.lse_len()]).unwrap();
-    let lse_arg = if spec.return_lse { Some(&mut lsed) } else { None };
+    let lse_arg: Option<&mut dyn hipforge::runtime::DevicePtrMut<f32>> =
+        if spec.return_lse { Some(&mut lsed) } else { None };
     plan.run(&qd, &kd, &vd, &mut od, lse_arg)
         .unwrap_or_else(|e| panic!("{} on {}: {e}", plan.kernel(), dev.name()));
 

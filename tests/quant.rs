@@ -308,12 +308,19 @@ fn api_rejects_wrong_flavour_short_buffers_and_bad_shapes() {
         quant::quantize(&x, &QuantSpec::new(3, 0, Granularity::Row), &mut q, &mut s),
         Err(Error::InvalidArgument { .. })
     ));
-    if let Some(other) = emulator(Arch::Gfx942) {
+    // Scales on another device (the gfx950 emulator; another gfx942 handle would be this same device).
+    if let Some(other) = emulator(Arch::Gfx950) {
         let mut foreign = other.alloc_zeroed::<f32>(3).unwrap();
-        assert!(matches!(
-            quant::quantize(&x, &spec, &mut q, &mut foreign),
-            Err(Error::DeviceMismatch { .. })
-        ));
+        match quant::quantize(&x, &spec, &mut q, &mut foreign) {
+            Err(Error::DeviceMismatch { what, expected, got }) => {
+                assert_eq!(what, "quantization scales");
+                assert_eq!(
+                    (expected.as_str(), got.as_str()),
+                    ("the gfx942 emulator", "the gfx950 emulator")
+                );
+            }
+            r => panic!("expected DeviceMismatch, got {r:?}"),
+        }
     }
     quant::quantize(&x, &spec, &mut q, &mut s).unwrap();
     assert_eq!(s.download().unwrap(), vec![1.0 / 240.0; 3]);

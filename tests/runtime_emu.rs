@@ -83,10 +83,28 @@ fn copies_check_lengths_and_devices() {
     other.zero().unwrap();
     assert_eq!(other.download().unwrap(), vec![0; 8]);
 
-    // A second device handle is a different device, even for the same arch.
-    let dev2 = emulator(Arch::Gfx950).unwrap();
-    let foreign = dev2.alloc_zeroed::<i32>(8).unwrap();
-    assert!(matches!(other.copy_from(&foreign), Err(Error::DeviceMismatch { .. })));
+    // A second handle to the same arch's emulator is the same device: its memory is this device's memory.
+    let dev2 = emulator(dev.arch().clone()).unwrap();
+    assert!(dev2.same_as(&dev) && dev2 == dev && dev2.id() == dev.id());
+    let same = dev2.upload(&[9i32; 8]).unwrap();
+    other.copy_from(&same).unwrap();
+    assert_eq!(other.download().unwrap(), vec![9; 8]);
+    // The other arch's emulator is another device, and the error names both.
+    let other_arch = if *dev.arch() == Arch::Gfx950 {
+        Arch::Gfx942
+    } else {
+        Arch::Gfx950
+    };
+    if let Some(dev3) = emulator(other_arch.clone()) {
+        let foreign = dev3.alloc_zeroed::<i32>(8).unwrap();
+        match other.copy_from(&foreign) {
+            Err(Error::DeviceMismatch { expected, got, .. }) => {
+                assert_eq!(expected, format!("the {} emulator", dev.arch()));
+                assert_eq!(got, format!("the {other_arch} emulator"));
+            }
+            r => panic!("expected DeviceMismatch, got {r:?}"),
+        }
+    }
 }
 
 #[test]

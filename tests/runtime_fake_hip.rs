@@ -2,6 +2,12 @@
 //! memory that records what it is asked to do). No GPU exists here; this runs every HIP-backend path of
 //! `hipforge::runtime` — properties, memory, copies, streams, events, module loading and the launch — for real.
 //!
+//! The fake logs every call, which shows what a run does: GEMM, attention and quantization runs on a foreign
+//! stream, in memory another "framework" allocated through hip-sys, queue only launches (and a memset) on that
+//! stream — no allocation, free or synchronization — and never free the borrowed memory or destroy the foreign
+//! stream; under stream capture (modelled as HIP's global mode, which refuses everything else) the recorded graph
+//! holds only launches, copies and memsets.
+//!
 //! Needs a C compiler (clang-22, clang or cc); skips without one unless HIPFORGE_REQUIRE_GPU_TOOLCHAIN=1.
 
 use hipforge::runtime::{Arch, Device, HipRuntime, LaunchConfig};
@@ -474,4 +480,653 @@ fn hipblaslt_wrapper_drives_the_documented_call_sequence() {
     );
     drop(lt);
     assert_eq!(hook::<i32>(&blas, "fake_handles"), 0);
+}
+
+// ---- stream-ordered runs on foreign memory and streams, read from the fake's call log ----
+
+/// One entry of the fake's call log.
+#[derive(Debug, Clone)]
+struct Call {
+    name: String,
+    stream: usize,
+    ptr: usize,
+    /// Queued into a stream capture instead of running.
+    captured: bool,
+    params: Vec<u8>,
+}
+
+impl Call {
+    /// The little-endian u64 at byte `offset` of a launch's params struct.
+    fn param_u64(&self, offset: usize) -> u64 {
+        u64::from_le_bytes(self.params[offset..offset + 8].try_into().unwrap())
+    }
+}
+
+/// The calls logged since the last `fake_log_clear`.
+fn calls(hooks: &hip_sys::Library) -> Vec<Call> {
+    let n: i32 = hook(hooks, "fake_log_len");
+    (0..n)
+        .map(|i| unsafe {
+            let name = std::ffi::CStr::from_ptr(hook1::<*const std::ffi::c_char>(hooks, "fake_log_name", i));
+            let params = std::slice::from_raw_parts(hook1::<*const u8>(hooks, "fake_log_params", i), 272);
+            Call {
+                name: name.to_str().unwrap().to_string(),
+                stream: hook1::<usize>(hooks, "fake_log_stream", i),
+                ptr: hook1::<usize>(hooks, "fake_log_ptr", i),
+                captured: hook1::<i32>(hooks, "fake_log_captured", i) != 0,
+                params: params.to_vec(),
+            }
+        })
+        .collect()
+}
+
+fn clear_log(hooks: &hip_sys::Library) {
+    hook::<()>(hooks, "fake_log_clear");
+}
+
+/// True when the gfx942 code objects the plans below launch were built (else a note, or a failure under
+/// HIPFORGE_REQUIRE_GPU_TOOLCHAIN=1).
+fn gfx942_kernels(test: &str) -> bool {
+    if hipforge::kernels::code_object("gfx942", "hf_gemm_bf16_bf16_64x128").is_some() {
+        return true;
+    }
+    if std::env::var("HIPFORGE_REQUIRE_GPU_TOOLCHAIN").as_deref() == Ok("1") {
+        panic!("{test}: no gfx942 code objects, and HIPFORGE_REQUIRE_GPU_TOOLCHAIN=1");
+    }
+    eprintln!(
+        "skipping {test}: no gfx942 code objects ({})",
+        hipforge::kernels::GPU_BUILD_NOTE
+    );
+    false
+}
+
+/// What another framework does with HIP: its own handle on the runtime library, its own allocations and streams.
+struct Framework {
+    lib: hip_sys::HipLib,
+}
+
+impl Framework {
+    fn new(rt: &HipRuntime) -> Framework {
+        let lib = hip_sys::HipLib::load_from(rt.path()).unwrap();
+        assert_eq!(unsafe { lib.hipSetDevice(0).unwrap() }, 0);
+        Framework { lib }
+    }
+    fn malloc(&self, bytes: usize) -> u64 {
+        let mut p = std::ptr::null_mut();
+        assert_eq!(unsafe { self.lib.hipMalloc(&mut p, bytes).unwrap() }, 0);
+        p as u64
+    }
+    fn free(&self, p: u64) {
+        assert_eq!(unsafe { self.lib.hipFree(p as *mut _).unwrap() }, 0);
+    }
+    fn stream(&self) -> hip_sys::types::hipStream_t {
+        let mut s = std::ptr::null_mut();
+        assert_eq!(unsafe { self.lib.hipStreamCreate(&mut s).unwrap() }, 0);
+        s
+    }
+    fn destroy(&self, s: hip_sys::types::hipStream_t) {
+        assert_eq!(unsafe { self.lib.hipStreamDestroy(s).unwrap() }, 0);
+    }
+}
+
+/// The plans of the stream tests: a split-K GEMM, a split-KV attention decode and a per-tensor quantization (each
+/// needs a workspace), made either with their own workspace or with the caller's.
+struct Plans {
+    gemm: hipforge::gemm::GemmPlan,
+    attn: hipforge::attention::AttentionPlan,
+    quant: hipforge::quant::QuantPlan<f32, hipforge::F8E4M3Fnuz>,
+}
+
+fn gemm_spec() -> hipforge::gemm::GemmSpec {
+    hipforge::gemm::GemmSpec::new(
+        64,
+        128,
+        4096,
+        hipforge::DType::BF16,
+        hipforge::DType::BF16,
+        hipforge::DType::F32,
+    )
+}
+fn attn_spec() -> hipforge::attention::AttentionSpec {
+    hipforge::attention::AttentionSpec::new(1, 1, 1024, 8, 128, hipforge::DType::BF16)
+}
+fn quant_spec() -> hipforge::quant::QuantSpec {
+    hipforge::quant::QuantSpec::new(4, 256, hipforge::quant::Granularity::Tensor)
+}
+
+impl Plans {
+    fn new(dev: &Device, caller_workspace: bool) -> Plans {
+        use hipforge::attention::AttentionPlan;
+        use hipforge::gemm::{GemmPlan, PlanOptions};
+        use hipforge::quant::QuantPlan;
+        let opts = PlanOptions {
+            caller_workspace,
+            ..Default::default()
+        };
+        let plans = Plans {
+            gemm: GemmPlan::with_options(dev, &gemm_spec(), opts).unwrap(),
+            attn: if caller_workspace {
+                AttentionPlan::with_caller_workspace(dev, &attn_spec()).unwrap()
+            } else {
+                AttentionPlan::new(dev, &attn_spec()).unwrap()
+            },
+            quant: if caller_workspace {
+                QuantPlan::with_caller_workspace(dev, &quant_spec()).unwrap()
+            } else {
+                QuantPlan::new(dev, &quant_spec()).unwrap()
+            },
+        };
+        // Every plan here needs a workspace, so the workspace paths are the ones exercised.
+        assert!(plans.gemm.splits() > 1);
+        assert_eq!(
+            plans.gemm.workspace_bytes(),
+            plans.gemm.splits() as usize * 64 * 128 * 4
+        );
+        assert_eq!(plans.gemm.owns_workspace(), !caller_workspace);
+        assert!(plans.attn.kv_splits().is_some() && plans.attn.workspace_bytes() > 0);
+        assert_eq!(plans.attn.owns_workspace(), !caller_workspace);
+        assert_eq!(plans.quant.workspace_bytes(), 4);
+        plans
+    }
+}
+
+/// The operands of the three plans, in memory the framework allocated, wrapped without copies.
+struct Operands {
+    ptrs: Vec<(u64, usize)>,
+    a: hipforge::runtime::DeviceBuffer<hipforge::bf16>,
+    b: hipforge::runtime::DeviceBuffer<hipforge::bf16>,
+    d: hipforge::runtime::DeviceBuffer<f32>,
+    qkv: hipforge::runtime::DeviceBuffer<hipforge::bf16>,
+    o: hipforge::runtime::DeviceBuffer<hipforge::bf16>,
+    x: hipforge::runtime::DeviceBuffer<f32>,
+    xq: hipforge::runtime::DeviceBuffer<hipforge::F8E4M3Fnuz>,
+    scale: hipforge::runtime::DeviceBuffer<f32>,
+}
+
+impl Operands {
+    fn new(fw: &Framework, dev: &Device) -> Operands {
+        use hipforge::runtime::DeviceBuffer;
+        let (g, at, q) = (gemm_spec(), attn_spec(), quant_spec());
+        let mut ptrs = Vec::new();
+        let mut raw = |elems: usize, size: usize| {
+            let p = fw.malloc(elems * size);
+            ptrs.push((p, elems * size));
+            p
+        };
+        let qkv_len = at.q_len() + at.k_len() + at.v_len();
+        // SAFETY: each pointer is a fresh framework allocation of exactly that many elements, freed by the framework
+        // only after every wrapper below is dropped.
+        unsafe {
+            let ops = Operands {
+                a: DeviceBuffer::from_raw(dev, raw(g.a_len(), 2), g.a_len()).unwrap(),
+                b: DeviceBuffer::from_raw(dev, raw(g.b_len(), 2), g.b_len()).unwrap(),
+                d: DeviceBuffer::from_raw(dev, raw(g.d_len(), 4), g.d_len()).unwrap(),
+                qkv: DeviceBuffer::from_raw(dev, raw(qkv_len, 2), qkv_len).unwrap(),
+                o: DeviceBuffer::from_raw(dev, raw(at.o_len(), 2), at.o_len()).unwrap(),
+                x: DeviceBuffer::from_raw(dev, raw(q.input_len().unwrap() + 64, 4), q.input_len().unwrap() + 64)
+                    .unwrap(),
+                xq: DeviceBuffer::from_raw(dev, raw(q.output_len().unwrap(), 1), q.output_len().unwrap()).unwrap(),
+                scale: DeviceBuffer::from_raw(dev, raw(1, 4), 1).unwrap(),
+                ptrs: Vec::new(),
+            };
+            Operands { ptrs, ..ops }
+        }
+    }
+
+    /// Queues the three plans on `stream`, with `workspaces` (GEMM, attention, quantization) when given. Q, K and
+    /// V are views of one allocation; the quantization reads a view that skips the first 64 elements.
+    fn run(
+        &mut self,
+        plans: &Plans,
+        stream: &hipforge::runtime::Stream,
+        workspaces: Option<&mut [hipforge::runtime::DeviceBuffer<u8>; 3]>,
+    ) -> hipforge::Result<()> {
+        use hipforge::gemm::GemmOperands;
+        let at = attn_spec();
+        let q = self.qkv.slice(..at.q_len())?;
+        let k = self.qkv.slice(at.q_len()..at.q_len() + at.k_len())?;
+        let v = self.qkv.slice(at.q_len() + at.k_len()..)?;
+        let x = self.x.slice(64..)?;
+        let ops = GemmOperands::new(&self.a, &self.b);
+        match workspaces {
+            Some([wg, wa, wq]) => {
+                plans.gemm.run_with_workspace(stream, &ops, &mut self.d, wg)?;
+                plans
+                    .attn
+                    .run_with_workspace(stream, &q, &k, &v, &mut self.o, None, wa)?;
+                plans
+                    .quant
+                    .run_with_workspace(stream, &x, &mut self.xq, &mut self.scale, wq)
+            }
+            None => {
+                plans.gemm.run_on(stream, &ops, &mut self.d)?;
+                plans.attn.run_on(stream, &q, &k, &v, &mut self.o, None)?;
+                plans.quant.run_on(stream, &x, &mut self.xq, &mut self.scale)
+            }
+        }
+    }
+}
+
+/// Checks the log of one `Operands::run`: only launches (and the quantization's one memset), all on `stream`, each
+/// handed the framework's memory directly; returns the workspace addresses the kernels were given.
+fn check_run_log(log: &[Call], stream: usize, ops: &Operands) -> [u64; 3] {
+    let work: Vec<&Call> = log.iter().filter(|c| c.name != "hipSetDevice").collect();
+    let names: Vec<&str> = work.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "hipModuleLaunchKernel", // GEMM, 16 K splits
+            "hipModuleLaunchKernel", // split-K reduction
+            "hipModuleLaunchKernel", // attention decode
+            "hipModuleLaunchKernel", // combine
+            "hipMemsetAsync",        // amax scratch = 0
+            "hipModuleLaunchKernel", // amax
+            "hipModuleLaunchKernel", // quantize
+        ],
+        "a run makes no other call (no hipMalloc, hipFree, hipDeviceSynchronize, hipStreamSynchronize, module \
+         loading): {log:#?}"
+    );
+    for c in &work {
+        assert_eq!(c.stream, stream, "{} on the wrong stream", c.name);
+    }
+    let kernels: Vec<String> = work
+        .iter()
+        .filter(|c| c.name == "hipModuleLaunchKernel")
+        .map(|c| {
+            unsafe { std::ffi::CStr::from_ptr(c.ptr as *const std::ffi::c_char) }
+                .to_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        kernels,
+        [
+            "hf_gemm_bf16_bf16_64x128",
+            "hf_gemm_splitk_reduce_f32",
+            "hf_attn_decode_bf16_d128",
+            "hf_attn_combine",
+            "hf_quant_amax_f32",
+            "hf_quant_f32_fp8_tensor",
+        ]
+    );
+    // GemmParams: a, b, c, d, bias, scale_a, scale_b, workspace (u64 each, from offset 0).
+    let gemm = work[0];
+    assert_eq!(
+        [gemm.param_u64(0), gemm.param_u64(8), gemm.param_u64(24)],
+        [ops.a.device_ptr(), ops.b.device_ptr(), ops.d.device_ptr()]
+    );
+    assert_eq!(
+        work[1].param_u64(56),
+        gemm.param_u64(56),
+        "the reduction reads the main kernel's workspace"
+    );
+    // AttnFwdParams: q, k, v, o from offset 0; part_o, part_lse at 232, 240.
+    let attn = work[2];
+    let at = attn_spec();
+    let base = ops.qkv.device_ptr();
+    assert_eq!(
+        [
+            attn.param_u64(0),
+            attn.param_u64(8),
+            attn.param_u64(16),
+            attn.param_u64(24)
+        ],
+        [
+            base,
+            base + 2 * at.q_len() as u64,
+            base + 2 * (at.q_len() + at.k_len()) as u64,
+            ops.o.device_ptr()
+        ],
+        "Q, K and V are views of one framework allocation"
+    );
+    let (part_o, part_lse) = (attn.param_u64(232), attn.param_u64(240));
+    let part_o_bytes = 16 * 8 * 16 * 128 * 4; // splits · heads · 16 rows · head_dim · f32
+    assert!(
+        part_lse >= part_o + part_o_bytes,
+        "the partial LSEs start after the partial outputs"
+    );
+    // QuantParams: x, q, scale, amax.
+    let quant = work[6];
+    assert_eq!(
+        [quant.param_u64(0), quant.param_u64(8), quant.param_u64(16)],
+        [ops.x.device_ptr() + 64 * 4, ops.xq.device_ptr(), ops.scale.device_ptr()]
+    );
+    assert_eq!(
+        work[4].ptr as u64,
+        quant.param_u64(24),
+        "the memset clears the amax scratch the kernel reads"
+    );
+    [gemm.param_u64(56), part_o, quant.param_u64(24)]
+}
+
+#[test]
+fn runs_queue_only_launches_on_the_given_stream_into_borrowed_memory() {
+    let Some((rt, hooks)) = fake_runtime("streams") else {
+        return;
+    };
+    if !gfx942_kernels("runs_queue_only_launches_on_the_given_stream_into_borrowed_memory") {
+        return;
+    }
+    let fw = Framework::new(&rt);
+    let dev = Device::hip_with(&rt, 0).unwrap();
+    let raw_stream = fw.stream();
+    let allocations = hook::<i32>(&hooks, "fake_live_allocations");
+    let streams = hook::<i32>(&hooks, "fake_live_streams");
+    let ops_ptrs;
+    {
+        // SAFETY: a stream of device 0 that the framework destroys only after this wrapper is gone.
+        let stream = unsafe { hipforge::runtime::Stream::from_raw(&dev, raw_stream) };
+        assert_eq!(stream.raw(), raw_stream);
+        assert!(!stream.is_owned());
+        let mut ops = Operands::new(&fw, &dev);
+
+        // Plans that own their workspaces: run_on.
+        let own = Plans::new(&dev, false);
+        clear_log(&hooks);
+        ops.run(&own, &stream, None).unwrap();
+        let seen = check_run_log(&calls(&hooks), raw_stream as usize, &ops);
+        assert_ne!(seen, [0; 3]);
+
+        // Plans without workspaces: the caller's (framework memory again), checked and handed to the kernels.
+        let caller = Plans::new(&dev, true);
+        let mut ws = [
+            caller.gemm.workspace_bytes(),
+            caller.attn.workspace_bytes(),
+            caller.quant.workspace_bytes(),
+        ]
+        .map(|bytes| {
+            let p = fw.malloc(bytes);
+            // SAFETY: a fresh framework allocation of `bytes`, freed below after the wrapper is dropped.
+            unsafe { hipforge::runtime::DeviceBuffer::<u8>::from_raw(&dev, p, bytes) }.unwrap()
+        });
+        match ops.run(&caller, &stream, None) {
+            Err(Error::InvalidArgument { what, expected, .. }) => {
+                assert_eq!(what, "workspace");
+                assert!(
+                    expected.contains(&caller.gemm.workspace_bytes().to_string()),
+                    "{expected}"
+                );
+            }
+            other => panic!("a caller-workspace plan without one must refuse, got {other:?}"),
+        }
+        clear_log(&hooks);
+        ops.run(&caller, &stream, Some(&mut ws)).unwrap();
+        let seen = check_run_log(&calls(&hooks), raw_stream as usize, &ops);
+        assert_eq!(seen, [ws[0].device_ptr(), ws[1].device_ptr(), ws[2].device_ptr()]);
+
+        // A short or misaligned workspace is a typed error before anything is queued.
+        clear_log(&hooks);
+        let mut short = ws[0].slice_mut(..ws[0].len() - 1).unwrap();
+        let gemm_ops = hipforge::gemm::GemmOperands::new(&ops.a, &ops.b);
+        match caller
+            .gemm
+            .run_with_workspace(&stream, &gemm_ops, &mut ops.d, &mut short)
+        {
+            Err(Error::LengthMismatch { what, expected, got }) => {
+                assert_eq!(
+                    (what.as_str(), expected, got),
+                    ("workspace", ws[0].len(), ws[0].len() - 1)
+                )
+            }
+            other => panic!("expected LengthMismatch(workspace), got {other:?}"),
+        }
+        let need = caller.gemm.workspace_bytes();
+        let spare = fw.malloc(need + 16);
+        // SAFETY: a fresh framework allocation of need + 16 bytes, freed below after the wrapper is dropped.
+        let mut big = unsafe { hipforge::runtime::DeviceBuffer::<u8>::from_raw(&dev, spare, need + 16) }.unwrap();
+        let mut skewed = big.slice_mut(4..4 + need).unwrap();
+        match caller
+            .gemm
+            .run_with_workspace(&stream, &gemm_ops, &mut ops.d, &mut skewed)
+        {
+            Err(Error::InvalidArgument { what, got, .. }) => {
+                assert_eq!(what, "workspace address");
+                assert_eq!(got, format!("{:#x}", spare + 4));
+            }
+            other => panic!("expected InvalidArgument(workspace address), got {other:?}"),
+        }
+        drop(big);
+        fw.free(spare);
+        assert!(
+            calls(&hooks).iter().all(|c| c.name != "hipModuleLaunchKernel"),
+            "a refused run launches nothing"
+        );
+
+        // The plain forms queue on the default (null) stream; a created stream is its own.
+        clear_log(&hooks);
+        own.quant.run(&ops.x, &mut ops.xq, &mut ops.scale).unwrap();
+        let owned = dev.new_stream().unwrap();
+        own.quant.run_on(&owned, &ops.x, &mut ops.xq, &mut ops.scale).unwrap();
+        let launches: Vec<usize> = calls(&hooks)
+            .iter()
+            .filter(|c| c.name == "hipModuleLaunchKernel")
+            .map(|c| c.stream)
+            .collect();
+        assert_eq!(launches, [0, 0, owned.raw() as usize, owned.raw() as usize]);
+
+        // Async copies on views of borrowed memory go to the stream too.
+        clear_log(&hooks);
+        let mut tail = ops.d.slice_mut(100..104).unwrap();
+        let back = stream.upload_async(&mut tail, vec![1.0f32; 4]).unwrap().wait().unwrap();
+        assert_eq!(back.len(), 4);
+        let log = calls(&hooks);
+        let copy = log.iter().find(|c| c.name == "hipMemcpyAsync").expect("an async copy");
+        assert_eq!(
+            (copy.stream, copy.ptr as u64),
+            (raw_stream as usize, ops.d.device_ptr() + 400)
+        );
+        assert!(log
+            .iter()
+            .any(|c| c.name == "hipStreamSynchronize" && c.stream == raw_stream as usize));
+
+        ops_ptrs = ops.ptrs.clone();
+        for w in ws {
+            let p = w.device_ptr();
+            drop(w);
+            fw.free(p);
+        }
+        clear_log(&hooks);
+        // Dropping the wrappers (buffers, views, the stream) frees and destroys nothing of the framework's.
+    }
+    let log = calls(&hooks);
+    for (p, _) in &ops_ptrs {
+        assert!(
+            !log.iter().any(|c| c.name == "hipFree" && c.ptr as u64 == *p),
+            "hipforge freed borrowed memory at {p:#x}"
+        );
+    }
+    assert!(
+        !log.iter()
+            .any(|c| c.name == "hipStreamDestroy" && c.stream == raw_stream as usize),
+        "hipforge destroyed the foreign stream"
+    );
+    // hipforge's own allocations (the plans' workspaces, the created stream) are gone; the framework's are not.
+    assert_eq!(
+        hook::<i32>(&hooks, "fake_live_allocations"),
+        allocations + ops_ptrs.len() as i32
+    );
+    assert_eq!(hook::<i32>(&hooks, "fake_live_streams"), streams);
+    for (p, _) in ops_ptrs {
+        fw.free(p);
+    }
+    fw.destroy(raw_stream);
+    assert_eq!(hook::<i32>(&hooks, "fake_live_allocations"), allocations);
+    assert_eq!(hook::<i32>(&hooks, "fake_live_streams"), streams - 1);
+}
+
+#[test]
+fn captured_runs_hold_only_launches_copies_and_memsets() {
+    use hip_sys::types::hipStreamCaptureModeGlobal;
+    let Some((rt, hooks)) = fake_runtime("capture") else {
+        return;
+    };
+    if !gfx942_kernels("captured_runs_hold_only_launches_copies_and_memsets") {
+        return;
+    }
+    let fw = Framework::new(&rt);
+    let dev = Device::hip_with(&rt, 0).unwrap();
+    let raw_stream = fw.stream();
+    // SAFETY: a stream of device 0, destroyed by the framework after the wrapper is dropped.
+    let stream = unsafe { hipforge::runtime::Stream::from_raw(&dev, raw_stream) };
+    let mut ops = Operands::new(&fw, &dev);
+    let plans = Plans::new(&dev, false); // planning (allocation, module loading) happens before the capture
+    let mut staging = dev.alloc_zeroed::<f32>(4).unwrap();
+    let capture = |on: bool| unsafe {
+        if on {
+            fw.lib
+                .hipStreamBeginCapture(raw_stream, hipStreamCaptureModeGlobal)
+                .unwrap()
+        } else {
+            let mut graph = std::ptr::null_mut();
+            let code = fw.lib.hipStreamEndCapture(raw_stream, &mut graph).unwrap();
+            assert_eq!(code, 0);
+            let nodes: i32 = (hooks
+                .get::<unsafe extern "C" fn(*mut std::ffi::c_void) -> i32>("fake_graph_nodes")
+                .unwrap())(graph);
+            assert_eq!(fw.lib.hipGraphDestroy(graph).unwrap(), 0);
+            nodes
+        }
+    };
+
+    // The fake refuses what a real capture refuses: these are the calls the runs must not make.
+    assert_eq!(capture(true), 0);
+    match dev.synchronize() {
+        Err(Error::Hip { call, code, .. }) => assert_eq!((call.as_str(), code), ("hipDeviceSynchronize", 900)),
+        other => panic!("hipDeviceSynchronize during capture must fail, got {other:?}"),
+    }
+    assert!(matches!(dev.alloc_zeroed::<f32>(4), Err(Error::Hip { ref call, .. }) if call == "hipMalloc"));
+    match plans.quant.run(&ops.x, &mut ops.xq, &mut ops.scale) {
+        Err(Error::Hip { code, .. }) => assert_eq!(code, 906, "work on the null stream while another captures"),
+        other => panic!("a run on the default stream during the capture must fail, got {other:?}"),
+    }
+    capture(false);
+
+    // The runs themselves, plus a device-to-device copy and a memset, recorded into the graph.
+    clear_log(&hooks);
+    assert_eq!(capture(true), 0);
+    ops.run(&plans, &stream, None).unwrap();
+    let d_head = ops.d.slice(..4).unwrap();
+    stream.copy_async(&d_head, &mut staging).unwrap();
+    stream.zero_async(&mut staging).unwrap();
+    let nodes = capture(false);
+    let log = calls(&hooks);
+    let inside: Vec<&Call> = log
+        .iter()
+        .filter(|c| {
+            !matches!(
+                c.name.as_str(),
+                "hipStreamBeginCapture" | "hipStreamEndCapture" | "hipSetDevice"
+            )
+        })
+        .collect();
+    assert!(!inside.is_empty());
+    for c in &inside {
+        assert!(
+            matches!(
+                c.name.as_str(),
+                "hipModuleLaunchKernel" | "hipMemcpyAsync" | "hipMemsetAsync"
+            ),
+            "{} recorded during a capture: {log:#?}",
+            c.name
+        );
+        assert!(c.captured && c.stream == raw_stream as usize, "{c:?}");
+    }
+    assert_eq!(
+        nodes as usize,
+        inside.len(),
+        "every queued operation became a graph node"
+    );
+    assert_eq!(inside.iter().filter(|c| c.name == "hipModuleLaunchKernel").count(), 6);
+    assert_eq!(inside.iter().filter(|c| c.name == "hipMemsetAsync").count(), 2);
+    assert_eq!(inside.iter().filter(|c| c.name == "hipMemcpyAsync").count(), 1);
+
+    drop((stream, ops, plans, staging));
+    fw.destroy(raw_stream);
+}
+
+#[test]
+fn events_order_streams_without_a_host_wait() {
+    let Some((rt, hooks)) = fake_runtime("events") else {
+        return;
+    };
+    let dev = Device::hip_with(&rt, 0).unwrap();
+    let fw = Framework::new(&rt);
+    let raw = fw.stream();
+    // SAFETY: a stream of device 0, destroyed by the framework after the wrapper is dropped.
+    let theirs = unsafe { hipforge::runtime::Stream::from_raw(&dev, raw) };
+    let ours = dev.new_stream().unwrap();
+    let event = dev.new_event().unwrap();
+    clear_log(&hooks);
+    event.record(&theirs).unwrap();
+    ours.wait(&event).unwrap();
+    let branch = ours.fork().unwrap();
+    theirs.join(&branch).unwrap();
+    let log: Vec<(String, usize)> = calls(&hooks)
+        .into_iter()
+        .filter(|c| c.name != "hipSetDevice")
+        .map(|c| (c.name, c.stream))
+        .collect();
+    let (t, o, b) = (raw as usize, ours.raw() as usize, branch.raw() as usize);
+    let s = |n: &str, st: usize| (n.to_string(), st);
+    assert_eq!(
+        log,
+        [
+            s("hipEventRecord", t),
+            s("hipStreamWaitEvent", o),
+            s("hipStreamCreate", b), // fork: a new stream that waits for `ours`
+            s("hipEventRecord", o),
+            s("hipStreamWaitEvent", b),
+            s("hipEventRecord", b), // join: `theirs` waits for the branch
+            s("hipStreamWaitEvent", t),
+        ]
+    );
+    // Events of another device are refused, naming both.
+    let (other_rt, _) = fake_runtime("events-other").unwrap();
+    let other = Device::hip_with(&other_rt, 0).unwrap();
+    let foreign_event = other.new_event().unwrap();
+    match ours.wait(&foreign_event) {
+        Err(Error::DeviceMismatch { expected, got, .. }) => {
+            assert!(
+                expected.contains(rt.path()) && got.contains(other_rt.path()),
+                "{expected} / {got}"
+            );
+        }
+        r => panic!("expected DeviceMismatch, got {r:?}"),
+    }
+    drop((theirs, branch, ours));
+    fw.destroy(raw);
+}
+
+#[test]
+fn two_handles_to_one_hip_device_are_the_same_device() {
+    let Some((rt, _)) = fake_runtime("identity") else {
+        return;
+    };
+    let (a, b) = (Device::hip_with(&rt, 0).unwrap(), Device::hip_with(&rt, 0).unwrap());
+    assert!(a.same_as(&b) && a == b);
+    assert_eq!(a.id(), b.id());
+    assert_eq!(a.to_string(), "HIP device 0 (Fake Instinct, gfx942)");
+    // Memory of one handle is used through the other.
+    let src = a.upload(&[1.0f32, 2.0, 3.0]).unwrap();
+    let mut dst = b.alloc_zeroed::<f32>(3).unwrap();
+    dst.copy_from(&src).unwrap();
+    assert_eq!(dst.download().unwrap(), [1.0, 2.0, 3.0]);
+    // The same runtime library opened again (same file) is the same library, so the same device.
+    let again = HipRuntime::load_from(rt.path()).unwrap();
+    assert!(Device::hip_with(&again, 0).unwrap().same_as(&a));
+    // Another library (another copy of the fake) is another device: the error says which is which.
+    let (other_rt, _) = fake_runtime("identity-other").unwrap();
+    let c = Device::hip_with(&other_rt, 0).unwrap();
+    assert!(!c.same_as(&a));
+    match dst.copy_from(&c.upload(&[0.0f32; 3]).unwrap()) {
+        Err(Error::DeviceMismatch { what, expected, got }) => {
+            assert!(what.contains("source"), "{what}");
+            assert!(
+                expected.contains(rt.path()) && got.contains(other_rt.path()),
+                "{expected} / {got}"
+            );
+        }
+        r => panic!("expected DeviceMismatch, got {r:?}"),
+    }
 }

@@ -73,6 +73,10 @@ fn override_to_a_missing_file_says_not_found_and_what_was_tried() {
     let best = line(&text, "best device:");
     if hipforge::kernels::EMULATOR_ARCHS.contains(&"gfx950") {
         assert!(best.contains("emulator"), "{best}");
+        // ... and it says why: HIP's own error, naming the file that was tried.
+        let why = line(&text, "  why the emulator:");
+        assert!(why.contains("HIP device 0 unavailable: HIP runtime not found"), "{why}");
+        assert!(why.contains(path), "{why}");
     } else {
         assert!(
             best.contains("HIP runtime not found") && best.contains("emulator"),

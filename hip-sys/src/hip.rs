@@ -74,6 +74,14 @@ dynamic_api! {
     fn hipStreamSynchronize(stream: hipStream_t) -> hipError_t;
     /// `hipStreamQuery`.
     fn hipStreamQuery(stream: hipStream_t) -> hipError_t;
+    /// `hipStreamWaitEvent`: work queued on `stream` afterwards waits for `event` (`flags` must be 0).
+    fn hipStreamWaitEvent(stream: hipStream_t, event: hipEvent_t, flags: c_uint) -> hipError_t;
+    /// `hipStreamBeginCapture`: work queued on `stream` is recorded into a graph instead of running.
+    fn hipStreamBeginCapture(stream: hipStream_t, mode: hipStreamCaptureMode) -> hipError_t;
+    /// `hipStreamEndCapture`: ends a capture and returns the recorded graph.
+    fn hipStreamEndCapture(stream: hipStream_t, graph: *mut hipGraph_t) -> hipError_t;
+    /// `hipGraphDestroy`.
+    fn hipGraphDestroy(graph: hipGraph_t) -> hipError_t;
 
     /// `hipEventCreate`.
     fn hipEventCreate(event: *mut hipEvent_t) -> hipError_t;

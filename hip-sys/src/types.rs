@@ -83,6 +83,17 @@ pub const hipStreamNonBlocking: c_uint = 1;
 /// Flag for `hipEventCreateWithFlags`: default (timing enabled).
 pub const hipEventDefault: c_uint = 0;
 
+/// `hipStreamCaptureMode` (argument of `hipStreamBeginCapture`).
+pub type hipStreamCaptureMode = c_int;
+/// Capture mode: unsafe API calls (e.g. a synchronous copy) from any thread fail while the capture is active.
+pub const hipStreamCaptureModeGlobal: hipStreamCaptureMode = 0;
+/// Capture mode: only unsafe calls from the capturing thread fail.
+pub const hipStreamCaptureModeThreadLocal: hipStreamCaptureMode = 1;
+/// Capture mode: no call is refused.
+pub const hipStreamCaptureModeRelaxed: hipStreamCaptureMode = 2;
+
+/// `hipGraph_t`: opaque graph handle.
+pub type hipGraph_t = *mut c_void;
 /// `hipStream_t`: opaque stream handle (null = the default stream).
 pub type hipStream_t = *mut c_void;
 /// `hipEvent_t`: opaque event handle.

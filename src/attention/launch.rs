@@ -43,7 +43,7 @@
 use super::spec::{AttentionSpec, Strides};
 use crate::dtype::{DType, Element};
 use crate::error::{Error, Result};
-use crate::runtime::{Arch, Device, DeviceBuffer, DeviceRepr, LaunchConfig};
+use crate::runtime::{Arch, Device, DeviceBuffer, DevicePtr, DevicePtrMut, DeviceRepr, LaunchConfig, Stream};
 
 /// Head dimensions the forward kernels are built for.
 pub const SUPPORTED_HEAD_DIMS: [usize; 3] = [64, 128, 256];
@@ -154,10 +154,14 @@ enum Path {
     Forward,
     Decode {
         splits: usize,
-        /// f32 partial outputs and LSEs of every split (the kernels' workspace).
-        part_o: DeviceBuffer<f32>,
-        part_lse: DeviceBuffer<f32>,
+        /// Byte offset of the f32 partial LSEs in the workspace (the partial outputs start at 0).
+        lse_offset: usize,
     },
+}
+
+/// Where in the workspace the decode path's partial LSEs start: after the partial outputs, 256-byte aligned.
+fn lse_offset(part_o_bytes: usize) -> usize {
+    part_o_bytes.div_ceil(256) * 256
 }
 
 /// The largest value the kernels index with in 32 bits (byte offsets within one head, token counts, grid ids).
@@ -165,8 +169,12 @@ const I32_LIMIT: usize = i32::MAX as usize;
 
 /// A validated attention forward for one device: the kernel, its grid and every parameter except the buffers.
 ///
-/// Create once with [`AttentionPlan::new`], then [`AttentionPlan::run`] any number of times. Varlen prefix sums are
-/// copied to the device here.
+/// Create once with [`AttentionPlan::new`], then [`AttentionPlan::run`] any number of times. Everything that
+/// allocates or loads happens at planning: varlen prefix sums are copied to the device, the decode path's workspace
+/// ([`AttentionPlan::workspace_bytes`]) is allocated (or left to the caller: [`AttentionPlan::with_caller_workspace`]),
+/// the kernels' code objects are loaded. A run only queues launches: [`AttentionPlan::run`] on the device's default
+/// stream, [`AttentionPlan::run_on`] on any stream, [`AttentionPlan::run_with_workspace`] with the caller's
+/// workspace. Runs of one plan share its own workspace: order runs on different streams, or give each its own.
 #[derive(Debug)]
 pub struct AttentionPlan {
     device: Device,
@@ -176,6 +184,8 @@ pub struct AttentionPlan {
     params: AttnFwdParams,
     cu_seqlens: Option<(DeviceBuffer<i32>, DeviceBuffer<i32>)>,
     path: Path,
+    workspace_bytes: usize,
+    workspace: Option<DeviceBuffer<u8>>,
 }
 
 impl AttentionPlan {
@@ -187,6 +197,17 @@ impl AttentionPlan {
     /// strides that are not whole 16-byte steps for Q/K/V or 4-element steps for O ([`Error::InvalidArgument`]);
     /// sizes beyond the kernels' 32-bit indexing ([`Error::Overflow`]).
     pub fn new(device: &Device, spec: &AttentionSpec) -> Result<Self> {
+        Self::plan(device, spec, false)
+    }
+
+    /// As [`AttentionPlan::new`], but the plan allocates no workspace: a plan that needs one
+    /// ([`AttentionPlan::workspace_bytes`] > 0, the split-KV decode path) then runs only through
+    /// [`AttentionPlan::run_with_workspace`], so that a framework's allocator owns that memory.
+    pub fn with_caller_workspace(device: &Device, spec: &AttentionSpec) -> Result<Self> {
+        Self::plan(device, spec, true)
+    }
+
+    fn plan(device: &Device, spec: &AttentionSpec, caller_workspace: bool) -> Result<Self> {
         spec.validate()?;
         let arch = device.arch();
         if !matches!(arch, Arch::Gfx942 | Arch::Gfx950) {
@@ -293,36 +314,48 @@ impl AttentionPlan {
         params.head_dim = spec.head_dim as i32;
         params.kv_splits = 1;
         // Short queries against more than one KV tile: split the keys across blocks, then combine by LSE.
-        let (path, kernel, grid) =
+        let (path, kernel, grid, workspace_bytes) =
             if spec.seqlen_q <= DECODE_MAX_SEQLEN_Q && spec.seqlen_k > kv_tile_rows(spec.head_dim) {
                 let tiles = spec.seqlen_k.div_ceil(kv_tile_rows(spec.head_dim));
                 let chunks = (spec.heads_q / spec.heads_kv).div_ceil(DECODE_HEADS_PER_BLOCK);
                 let base = spec.batch * spec.heads_kv * chunks;
                 let splits = (DECODE_TARGET_BLOCKS / base.max(1)).clamp(1, tiles.min(DECODE_MAX_SPLITS));
-                let rows = splits * spec.batch * spec.heads_q * DECODE_MAX_SEQLEN_Q;
-                let part_o =
-                    device.alloc_zeroed::<f32>(rows.checked_mul(spec.head_dim).ok_or_else(|| Error::Overflow {
-                        what: "the decode workspace".into(),
-                    })?)?;
-                let part_lse = device.alloc_zeroed::<f32>(rows)?;
+                let overflow = || Error::Overflow {
+                    what: "the decode workspace".into(),
+                };
+                let rows = (splits * spec.batch)
+                    .checked_mul(spec.heads_q * DECODE_MAX_SEQLEN_Q)
+                    .ok_or_else(overflow)?;
+                let part_o_bytes = rows.checked_mul(spec.head_dim * 4).ok_or_else(overflow)?;
+                let lse_offset = lse_offset(part_o_bytes);
+                let bytes = lse_offset.checked_add(rows * 4).ok_or_else(overflow)?;
                 params.kv_splits = splits as i32;
                 let grid = (base * splits) as u32;
                 (
-                    Path::Decode {
-                        splits,
-                        part_o,
-                        part_lse,
-                    },
+                    Path::Decode { splits, lse_offset },
                     kernel_name("decode", spec.dtype, spec.head_dim),
                     grid,
+                    bytes,
                 )
             } else {
                 (
                     Path::Forward,
                     kernel_name("fwd", spec.dtype, spec.head_dim),
                     grid as u32,
+                    0,
                 )
             };
+        // Code objects load now, not in a run (which may be under stream capture).
+        device.prepare_kernel(&kernel)?;
+        if matches!(path, Path::Decode { .. }) {
+            device.prepare_kernel("hf_attn_combine")?;
+        }
+        // Every split writes each row it covers before the combine reads it: the workspace needs no zeroing.
+        let workspace = if workspace_bytes > 0 && !caller_workspace {
+            Some(device.alloc_zeroed::<u8>(workspace_bytes)?)
+        } else {
+            None
+        };
         let cu_seqlens = match &spec.varlen {
             Some(v) => {
                 let to_i32 = |cu: &[u32]| cu.iter().map(|&x| x as i32).collect::<Vec<_>>();
@@ -341,7 +374,26 @@ impl AttentionPlan {
             params,
             cu_seqlens,
             path,
+            workspace_bytes,
+            workspace,
         })
+    }
+
+    /// Bytes of workspace a run needs: the split-KV decode path's partial outputs and LSEs, 0 for a plain forward.
+    /// With [`AttentionPlan::with_caller_workspace`] this is what [`AttentionPlan::run_with_workspace`] must be
+    /// given; otherwise the plan holds that much itself.
+    pub fn workspace_bytes(&self) -> usize {
+        self.workspace_bytes
+    }
+
+    /// True when the plan allocated its own workspace.
+    pub fn owns_workspace(&self) -> bool {
+        self.workspace.is_some()
+    }
+
+    /// The device the plan runs on.
+    pub fn device(&self) -> &Device {
+        &self.device
     }
 
     /// The kernel this plan launches (for decode plans, the split kernel; `hf_attn_combine` follows it).
@@ -363,19 +415,85 @@ impl AttentionPlan {
         &self.spec
     }
 
-    /// Computes O (and the LSE when the spec asks for it) from Q, K and V.
+    /// Computes O (and the LSE when the spec asks for it) from Q, K and V, on the device's default stream.
     ///
-    /// `T` must be the spec's input dtype and `O` its output dtype; each buffer must be on the plan's device and at
-    /// least as long as the spec's `*_len()`; `lse` must be given exactly when `spec.return_lse` is set. The launch
-    /// is ordered on the device's null stream; downloading `o` waits for it.
+    /// `T` must be the spec's input dtype and `O` its output dtype; each operand (any [`DevicePtr`]: a buffer, a
+    /// view, borrowed memory) must be on the plan's device and at least as long as the spec's `*_len()`; `lse` must
+    /// be given exactly when `spec.return_lse` is set. Returns when the work is queued; downloading `o` waits for it.
     pub fn run<T: Element + DeviceRepr, O: Element + DeviceRepr>(
         &self,
-        q: &DeviceBuffer<T>,
-        k: &DeviceBuffer<T>,
-        v: &DeviceBuffer<T>,
-        o: &mut DeviceBuffer<O>,
-        lse: Option<&mut DeviceBuffer<f32>>,
+        q: &(impl DevicePtr<T> + ?Sized),
+        k: &(impl DevicePtr<T> + ?Sized),
+        v: &(impl DevicePtr<T> + ?Sized),
+        o: &mut (impl DevicePtrMut<O> + ?Sized),
+        lse: Option<&mut dyn DevicePtrMut<f32>>,
     ) -> Result<()> {
+        self.run_on(&self.device.default_stream(), q, k, v, o, lse)
+    }
+
+    /// As [`AttentionPlan::run`], queued on `stream` (created, default, or foreign via [`Stream::from_raw`]). Only
+    /// kernel launches go to the stream: nothing allocates, frees or synchronizes. A plan made with
+    /// [`AttentionPlan::with_caller_workspace`] that needs a workspace must use
+    /// [`AttentionPlan::run_with_workspace`] ([`Error::InvalidArgument`] here).
+    pub fn run_on<T: Element + DeviceRepr, O: Element + DeviceRepr>(
+        &self,
+        stream: &Stream,
+        q: &(impl DevicePtr<T> + ?Sized),
+        k: &(impl DevicePtr<T> + ?Sized),
+        v: &(impl DevicePtr<T> + ?Sized),
+        o: &mut (impl DevicePtrMut<O> + ?Sized),
+        lse: Option<&mut dyn DevicePtrMut<f32>>,
+    ) -> Result<()> {
+        let ws = match &self.workspace {
+            Some(w) => Some(w.device_ptr()),
+            None if self.workspace_bytes > 0 => {
+                return Err(Error::invalid(
+                    "workspace",
+                    format!(
+                        "a caller workspace of {} bytes through run_with_workspace (the plan was made with \
+                         with_caller_workspace)",
+                        self.workspace_bytes
+                    ),
+                    "none",
+                ))
+            }
+            None => None,
+        };
+        self.launch(stream, q, k, v, o, lse, ws)
+    }
+
+    /// As [`AttentionPlan::run_on`] with `workspace` (at least [`AttentionPlan::workspace_bytes`] bytes of this
+    /// device, 16-byte aligned, contents need not be initialized) instead of the plan's own; in use until the
+    /// queued work has finished. Errors: [`Error::DeviceMismatch`], [`Error::LengthMismatch`] (`"workspace"`, in
+    /// bytes), [`Error::InvalidArgument`] for a misaligned address.
+    #[allow(clippy::too_many_arguments)]
+    pub fn run_with_workspace<T: Element + DeviceRepr, O: Element + DeviceRepr>(
+        &self,
+        stream: &Stream,
+        q: &(impl DevicePtr<T> + ?Sized),
+        k: &(impl DevicePtr<T> + ?Sized),
+        v: &(impl DevicePtr<T> + ?Sized),
+        o: &mut (impl DevicePtrMut<O> + ?Sized),
+        lse: Option<&mut dyn DevicePtrMut<f32>>,
+        workspace: &mut (impl DevicePtrMut<u8> + ?Sized),
+    ) -> Result<()> {
+        let ws = crate::runtime::check_workspace(&self.device, "attention", workspace, self.workspace_bytes)?;
+        self.launch(stream, q, k, v, o, lse, (self.workspace_bytes > 0).then_some(ws))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn launch<T: Element + DeviceRepr, O: Element + DeviceRepr>(
+        &self,
+        stream: &Stream,
+        q: &(impl DevicePtr<T> + ?Sized),
+        k: &(impl DevicePtr<T> + ?Sized),
+        v: &(impl DevicePtr<T> + ?Sized),
+        o: &mut (impl DevicePtrMut<O> + ?Sized),
+        lse: Option<&mut dyn DevicePtrMut<f32>>,
+        workspace: Option<u64>,
+    ) -> Result<()> {
+        self.device
+            .check_same("the stream of an attention run", stream.device())?;
         let spec = &self.spec;
         if T::DTYPE != spec.dtype {
             return Err(Error::invalid(
@@ -392,16 +510,12 @@ impl AttentionPlan {
             ));
         }
         for (what, dev) in [
-            ("q", q.device()),
-            ("k", k.device()),
-            ("v", v.device()),
-            ("o", o.device()),
+            ("attention buffer q", q.device()),
+            ("attention buffer k", k.device()),
+            ("attention buffer v", v.device()),
+            ("attention buffer o", o.device()),
         ] {
-            if !dev.same_as(&self.device) {
-                return Err(Error::DeviceMismatch {
-                    what: format!("buffer {what} is on {}, the plan on {}", dev.name(), self.device.name()),
-                });
-            }
+            self.device.check_same(what, dev)?;
         }
         for (what, len, need) in [
             ("q", q.len(), spec.q_len()),
@@ -419,15 +533,7 @@ impl AttentionPlan {
         }
         let lse_ptr = match (spec.return_lse, lse) {
             (true, Some(l)) => {
-                if !l.device().same_as(&self.device) {
-                    return Err(Error::DeviceMismatch {
-                        what: format!(
-                            "buffer lse is on {}, the plan on {}",
-                            l.device().name(),
-                            self.device.name()
-                        ),
-                    });
-                }
+                self.device.check_same("attention buffer lse", l.device())?;
                 if l.len() < spec.lse_len() {
                     return Err(Error::LengthMismatch {
                         what: "lse".into(),
@@ -435,7 +541,7 @@ impl AttentionPlan {
                         got: l.len(),
                     });
                 }
-                l.device_ptr()
+                l.device_ptr_mut()
             }
             (false, None) => 0,
             (true, None) => {
@@ -456,7 +562,7 @@ impl AttentionPlan {
         params.q = q.device_ptr();
         params.k = k.device_ptr();
         params.v = v.device_ptr();
-        params.o = o.device_ptr();
+        params.o = o.device_ptr_mut();
         params.lse = lse_ptr;
         if let Some((cq, ck)) = &self.cu_seqlens {
             params.cu_seqlens_q = cq.device_ptr();
@@ -466,33 +572,35 @@ impl AttentionPlan {
             dynamic_lds: lds_bytes(self.device.arch(), spec.head_dim, spec.dtype),
             ..LaunchConfig::linear(self.grid, BLOCK_THREADS)
         };
-        if let Path::Decode { part_o, part_lse, .. } = &self.path {
-            params.part_o = part_o.device_ptr();
-            params.part_lse = part_lse.device_ptr();
+        if let (Path::Decode { lse_offset, .. }, Some(ws)) = (&self.path, workspace) {
+            params.part_o = ws;
+            params.part_lse = ws + *lse_offset as u64;
         }
-        // SAFETY: every address in `params` belongs to a live buffer of this device whose length was checked against
+        // SAFETY: every address in `params` belongs to device memory of this device whose length was checked against
         // the spec above, and the spec's strides were validated against those lengths by `AttentionSpec::validate`;
-        // the decode workspace was sized for `kv_splits · batch · heads_q · 16` rows of `head_dim` at plan creation.
+        // the decode workspace holds `workspace_bytes` (`kv_splits · batch · heads_q · 16` rows of `head_dim`, then
+        // as many LSEs), checked for a caller's workspace.
         unsafe {
-            self.device.launch(&self.kernel, cfg, &params)?;
+            stream.launch(&self.kernel, cfg, &params)?;
             if let Path::Decode { .. } = &self.path {
                 let combine = LaunchConfig::linear((spec.batch * spec.heads_q) as u32, 256);
-                self.device.launch("hf_attn_combine", combine, &params)?;
+                stream.launch("hf_attn_combine", combine, &params)?;
             }
         }
         Ok(())
     }
 }
 
-/// Computes an attention forward in one call: [`AttentionPlan::new`] then [`AttentionPlan::run`].
+/// Computes an attention forward in one call: [`AttentionPlan::new`] then [`AttentionPlan::run`]. Planning allocates
+/// (decode workspace, varlen prefix sums) and dropping the plan frees: keep an [`AttentionPlan`] for repeated runs.
 pub fn attention_forward<T: Element + DeviceRepr, O: Element + DeviceRepr>(
     device: &Device,
     spec: &AttentionSpec,
-    q: &DeviceBuffer<T>,
-    k: &DeviceBuffer<T>,
-    v: &DeviceBuffer<T>,
-    o: &mut DeviceBuffer<O>,
-    lse: Option<&mut DeviceBuffer<f32>>,
+    q: &(impl DevicePtr<T> + ?Sized),
+    k: &(impl DevicePtr<T> + ?Sized),
+    v: &(impl DevicePtr<T> + ?Sized),
+    o: &mut (impl DevicePtrMut<O> + ?Sized),
+    lse: Option<&mut dyn DevicePtrMut<f32>>,
 ) -> Result<()> {
     AttentionPlan::new(device, spec)?.run(q, k, v, o, lse)
 }

@@ -478,6 +478,21 @@ impl HipBlasLtGemm {
         self.lt.heuristics(&t.plan, max)
     }
 
+    /// Does now what the first [`HipBlasLtGemm::run`] of `spec` would otherwise do on its run path: chooses the
+    /// algorithm (the heuristic's first, unless one was set), grows the workspace to it and uploads D's scale, so
+    /// that runs of `spec` with the cached algorithm allocate nothing.
+    pub fn prepare(&self, spec: &GemmSpec) -> Result<()> {
+        let t = self.plan(spec)?;
+        if t.empty {
+            return Ok(());
+        }
+        if let Some(v) = t.scale_d {
+            self.scale_d_buffer(v)?;
+        }
+        self.lt.prepare(&t.plan)?;
+        Ok(())
+    }
+
     /// Makes `algo` the one [`HipBlasLtGemm::run`] uses for every spec with the same plan as `spec`.
     pub fn set_algorithm(&self, spec: &GemmSpec, algo: Algorithm) -> Result<()> {
         let t = self.plan(spec)?;

@@ -8,7 +8,8 @@ use super::{GemmSpec, Scaling};
 use crate::dtype::{DType, Element};
 use crate::error::{Error, Result};
 use crate::runtime::hipblaslt::HipBlasLtLibrary;
-use crate::runtime::{Arch, Device, DeviceBuffer, DeviceRepr, LaunchConfig};
+use crate::runtime::hipblaslt::{BufferMut, BufferRef};
+use crate::runtime::{Arch, Device, DeviceBuffer, DevicePtr, DevicePtrMut, DeviceRepr, LaunchConfig, Stream};
 use std::sync::Arc;
 
 /// Which implementation runs the GEMM.
@@ -73,6 +74,9 @@ pub struct PlanOptions {
     pub tile: Option<Tile>,
     /// Force the number of K splits (else: split-K when the grid is small and K long). Clamped to the K steps.
     pub splits: Option<u32>,
+    /// The caller provides the workspace at every run ([`GemmPlan::run_with_workspace`]) and the plan allocates
+    /// none, so that a framework's allocator owns all device memory. Default: the plan allocates its own.
+    pub caller_workspace: bool,
 }
 
 /// K elements per K step: 128 bytes of a K-contiguous row (64 16-bit or 128 8-bit elements).
@@ -92,6 +96,13 @@ const GROUP_M: u32 = 8;
 
 /// A GEMM ready to run on one device: the spec (validated for the device's arch), the kernel, the grid, and the
 /// split-K workspace.
+///
+/// Everything that allocates or loads happens here, at planning: the workspace ([`GemmPlan::workspace_bytes`]; or
+/// none, with [`PlanOptions::caller_workspace`]), the kernels' code objects, hipBLASLt's algorithm and workspace.
+/// A run only queues launches on its stream: no allocation, no free, no synchronization, so it can be recorded in
+/// a HIP graph. [`GemmPlan::run`] uses the device's default stream, [`GemmPlan::run_on`] any stream, and
+/// [`GemmPlan::run_with_workspace`] a workspace the caller owns. Runs of one plan share its own workspace: order
+/// runs on different streams (events), or give each stream its own workspace.
 ///
 /// ```no_run
 /// use hipforge::gemm::{GemmOperands, GemmPlan, GemmSpec};
@@ -115,7 +126,10 @@ pub struct GemmPlan {
     tile: Tile,
     params: GemmParams,
     grid: [u32; 3],
-    workspace: Option<DeviceBuffer<u32>>,
+    /// Bytes of split-K workspace a run needs (0 without split-K).
+    workspace_bytes: usize,
+    /// The plan's own workspace (`None` without split-K or with a caller workspace).
+    workspace: Option<DeviceBuffer<u8>>,
     /// Set when the plan runs through hipBLASLt instead of hipforge's kernels.
     hipblaslt: Option<HipBlasLtGemm>,
 }
@@ -131,25 +145,27 @@ impl std::fmt::Debug for GemmPlan {
     }
 }
 
-/// The device buffers of one GEMM run: A and B, and whichever of C, scales and bias the spec uses.
+/// The device memory of one GEMM run's inputs: A and B, and whichever of C, scales and bias the spec uses.
 ///
-/// `C` and `S` default to `f32`, so `GemmOperands::new(&a, &b)` needs no more type names.
+/// Each is any [`DevicePtr`]: an owned [`DeviceBuffer`], a view ([`DeviceBuffer::slice`]), memory borrowed from
+/// another framework ([`DeviceBuffer::from_raw`]). `C` and `S` default to `f32`, so `GemmOperands::new(&a, &b)`
+/// needs no more type names.
 pub struct GemmOperands<'a, A: DeviceRepr, B: DeviceRepr, C: DeviceRepr = f32, S: DeviceRepr = f32> {
     /// A ([`GemmSpec::a_len`] elements).
-    pub a: &'a DeviceBuffer<A>,
+    pub a: &'a dyn DevicePtr<A>,
     /// B ([`GemmSpec::b_len`] elements).
-    pub b: &'a DeviceBuffer<B>,
+    pub b: &'a dyn DevicePtr<B>,
     /// C, read when `beta != 0` ([`GemmSpec::c_len`] elements).
-    pub c: Option<&'a DeviceBuffer<C>>,
+    pub c: Option<&'a dyn DevicePtr<C>>,
     /// A's and B's dequantization scales (f32, or E8M0 for MX).
-    pub scales: Option<(&'a DeviceBuffer<S>, &'a DeviceBuffer<S>)>,
+    pub scales: Option<(&'a dyn DevicePtr<S>, &'a dyn DevicePtr<S>)>,
     /// The f32 bias per column of D.
-    pub bias: Option<&'a DeviceBuffer<f32>>,
+    pub bias: Option<&'a dyn DevicePtr<f32>>,
 }
 
 impl<'a, A: DeviceRepr, B: DeviceRepr> GemmOperands<'a, A, B> {
     /// A and B only.
-    pub fn new(a: &'a DeviceBuffer<A>, b: &'a DeviceBuffer<B>) -> Self {
+    pub fn new(a: &'a impl DevicePtr<A>, b: &'a impl DevicePtr<B>) -> Self {
         GemmOperands {
             a,
             b,
@@ -162,7 +178,7 @@ impl<'a, A: DeviceRepr, B: DeviceRepr> GemmOperands<'a, A, B> {
 
 impl<'a, A: DeviceRepr, B: DeviceRepr, C: DeviceRepr, S: DeviceRepr> GemmOperands<'a, A, B, C, S> {
     /// Adds C.
-    pub fn with_c<C2: DeviceRepr>(self, c: &'a DeviceBuffer<C2>) -> GemmOperands<'a, A, B, C2, S> {
+    pub fn with_c<C2: DeviceRepr>(self, c: &'a impl DevicePtr<C2>) -> GemmOperands<'a, A, B, C2, S> {
         GemmOperands {
             a: self.a,
             b: self.b,
@@ -174,8 +190,8 @@ impl<'a, A: DeviceRepr, B: DeviceRepr, C: DeviceRepr, S: DeviceRepr> GemmOperand
     /// Adds the scales of A and B.
     pub fn with_scales<S2: DeviceRepr>(
         self,
-        scale_a: &'a DeviceBuffer<S2>,
-        scale_b: &'a DeviceBuffer<S2>,
+        scale_a: &'a impl DevicePtr<S2>,
+        scale_b: &'a impl DevicePtr<S2>,
     ) -> GemmOperands<'a, A, B, C, S2> {
         GemmOperands {
             a: self.a,
@@ -186,7 +202,7 @@ impl<'a, A: DeviceRepr, B: DeviceRepr, C: DeviceRepr, S: DeviceRepr> GemmOperand
         }
     }
     /// Adds the bias.
-    pub fn with_bias(self, bias: &'a DeviceBuffer<f32>) -> Self {
+    pub fn with_bias(self, bias: &'a impl DevicePtr<f32>) -> Self {
         GemmOperands {
             bias: Some(bias),
             ..self
@@ -268,6 +284,8 @@ impl GemmPlan {
             Some(lib) => HipBlasLtGemm::with_library(device, lib)?,
             None => HipBlasLtGemm::new(device)?,
         };
+        // The algorithm, its workspace and D's scale now, so that no run allocates.
+        lt.prepare(spec)?;
         Ok(GemmPlan {
             device: device.clone(),
             spec: *spec,
@@ -275,6 +293,7 @@ impl GemmPlan {
             tile: Tile::Small,
             params: spec_params(spec)?,
             grid: [0; 3],
+            workspace_bytes: 0,
             workspace: None,
             hipblaslt: Some(lt),
         })
@@ -341,7 +360,7 @@ impl GemmPlan {
         params.tiles_m = tiles_m as u32;
         params.tiles_n = tiles_n as u32;
         params.group_m = GROUP_M;
-        let workspace = if splits > 1 && spec.batch > 0 && spec.m > 0 && spec.n > 0 {
+        let workspace_bytes = if splits > 1 && spec.batch > 0 && spec.m > 0 && spec.n > 0 {
             let slice = spec.m * spec.n * 4;
             if slice as u64 > super::params::MAX_VIEW_BYTES {
                 return Err(Error::Unsupported {
@@ -352,17 +371,34 @@ impl GemmPlan {
                 });
             }
             params.ws_bytes = slice as u32;
-            Some(device.alloc_zeroed::<u32>(splits * spec.batch * spec.m * spec.n)?)
+            (splits * spec.batch)
+                .checked_mul(slice)
+                .ok_or_else(|| Error::Overflow {
+                    what: "the split-K workspace bytes".into(),
+                })?
+        } else {
+            0
+        };
+        let kernel = kernel_name(spec.a.dtype, spec.b.dtype, tile);
+        // Code objects load now, not in a run (which may be under stream capture).
+        device.prepare_kernel(&kernel)?;
+        if splits > 1 {
+            device.prepare_kernel(reduce_kernel(spec))?;
+        }
+        let workspace = if workspace_bytes > 0 && !options.caller_workspace {
+            // Contents need not be initialized: every split writes its whole slice before the reduction reads it.
+            Some(device.alloc_zeroed::<u8>(workspace_bytes)?)
         } else {
             None
         };
         Ok(GemmPlan {
             device: device.clone(),
             spec: *spec,
-            kernel: kernel_name(spec.a.dtype, spec.b.dtype, tile),
+            kernel,
             tile,
             params,
             grid: [tiles as u32, spec.batch.max(1) as u32, splits as u32],
+            workspace_bytes,
             workspace,
             hipblaslt: None,
         })
@@ -384,19 +420,108 @@ impl GemmPlan {
     pub fn grid(&self) -> [u32; 3] {
         self.grid
     }
-    /// Bytes of the split-K workspace the plan holds.
+    /// Bytes of workspace a run needs (split-K partial sums; 0 when the plan does not split K). With
+    /// [`PlanOptions::caller_workspace`] this is what [`GemmPlan::run_with_workspace`] must be given; otherwise the
+    /// plan holds that much itself.
     pub fn workspace_bytes(&self) -> usize {
-        self.workspace.as_ref().map_or(0, |w| w.size_bytes())
+        self.workspace_bytes
+    }
+    /// True when the plan allocated its own workspace (false without split-K, and with
+    /// [`PlanOptions::caller_workspace`]).
+    pub fn owns_workspace(&self) -> bool {
+        self.workspace.is_some()
+    }
+    /// The device the plan runs on.
+    pub fn device(&self) -> &Device {
+        &self.device
     }
     /// The spec this plan runs.
     pub fn spec(&self) -> &GemmSpec {
         &self.spec
     }
 
-    /// Runs the GEMM: D = epilogue(A·B) with the operands' buffers (see [`GemmSpec`] for the formula). Checks every
-    /// buffer's element type, length and device first. Returns when the work is queued (the emulator runs it
-    /// before returning); call [`Device::synchronize`] or download D to wait.
-    pub fn run<A, B, C, S, D>(&self, ops: &GemmOperands<'_, A, B, C, S>, d: &mut DeviceBuffer<D>) -> Result<()>
+    /// Runs the GEMM on the device's default stream: D = epilogue(A·B) with the operands' memory (see [`GemmSpec`]
+    /// for the formula). Checks every operand's element type, length and device first. Returns when the work is
+    /// queued (the emulator runs it before returning); call [`Device::synchronize`] or download D to wait.
+    pub fn run<A, B, C, S, D>(
+        &self,
+        ops: &GemmOperands<'_, A, B, C, S>,
+        d: &mut (impl DevicePtrMut<D> + ?Sized),
+    ) -> Result<()>
+    where
+        A: Element + DeviceRepr,
+        B: Element + DeviceRepr,
+        C: Element + DeviceRepr,
+        S: Element + DeviceRepr,
+        D: Element + DeviceRepr,
+    {
+        self.run_on(&self.device.default_stream(), ops, d)
+    }
+
+    /// As [`GemmPlan::run`], queued on `stream` (one of this device's: created, default, or a foreign stream from
+    /// [`Stream::from_raw`]). Only kernel launches go to the stream; nothing allocates, frees or synchronizes.
+    /// A plan made with [`PlanOptions::caller_workspace`] that needs a workspace must use
+    /// [`GemmPlan::run_with_workspace`] instead ([`Error::InvalidArgument`] here).
+    pub fn run_on<A, B, C, S, D>(
+        &self,
+        stream: &Stream,
+        ops: &GemmOperands<'_, A, B, C, S>,
+        d: &mut (impl DevicePtrMut<D> + ?Sized),
+    ) -> Result<()>
+    where
+        A: Element + DeviceRepr,
+        B: Element + DeviceRepr,
+        C: Element + DeviceRepr,
+        S: Element + DeviceRepr,
+        D: Element + DeviceRepr,
+    {
+        let ws = match &self.workspace {
+            Some(w) => Some(w.device_ptr()),
+            None if self.workspace_bytes > 0 => {
+                return Err(Error::invalid(
+                    "workspace",
+                    format!(
+                        "a caller workspace of {} bytes through run_with_workspace (the plan was made with \
+                         PlanOptions::caller_workspace)",
+                        self.workspace_bytes
+                    ),
+                    "none",
+                ))
+            }
+            None => None,
+        };
+        self.launch(stream, ops, d, ws)
+    }
+
+    /// As [`GemmPlan::run_on`] with `workspace` (at least [`GemmPlan::workspace_bytes`] bytes of this device,
+    /// 16-byte aligned; its contents need not be initialized) instead of the plan's own. The workspace is in use
+    /// until the queued work has finished. Errors: [`Error::DeviceMismatch`], [`Error::LengthMismatch`]
+    /// (`"workspace"`, in bytes), [`Error::InvalidArgument`] for a misaligned address.
+    pub fn run_with_workspace<A, B, C, S, D>(
+        &self,
+        stream: &Stream,
+        ops: &GemmOperands<'_, A, B, C, S>,
+        d: &mut (impl DevicePtrMut<D> + ?Sized),
+        workspace: &mut (impl DevicePtrMut<u8> + ?Sized),
+    ) -> Result<()>
+    where
+        A: Element + DeviceRepr,
+        B: Element + DeviceRepr,
+        C: Element + DeviceRepr,
+        S: Element + DeviceRepr,
+        D: Element + DeviceRepr,
+    {
+        let ws = crate::runtime::check_workspace(&self.device, "GEMM", workspace, self.workspace_bytes)?;
+        self.launch(stream, ops, d, (self.workspace_bytes > 0).then_some(ws))
+    }
+
+    fn launch<A, B, C, S, D>(
+        &self,
+        stream: &Stream,
+        ops: &GemmOperands<'_, A, B, C, S>,
+        d: &mut (impl DevicePtrMut<D> + ?Sized),
+        workspace: Option<u64>,
+    ) -> Result<()>
     where
         A: Element + DeviceRepr,
         B: Element + DeviceRepr,
@@ -405,25 +530,26 @@ impl GemmPlan {
         D: Element + DeviceRepr,
     {
         let spec = &self.spec;
+        self.device.check_same("the stream of a GEMM run", stream.device())?;
         if let Some(lt) = &self.hipblaslt {
             // Only the buffers the spec uses, as the kernels path reads them: the same operands run on either
             // backend (hipBLASLt's wrapper refuses a bias or scales the plan has no slot for).
-            let mut bufs = GemmBuffers::new(ops.a, ops.b, &mut *d);
+            let mut bufs = GemmBuffers::new(BufferRef::new(ops.a), BufferRef::new(ops.b), BufferMut::new(d));
             if let Some(c) = ops.c.filter(|_| spec.beta != 0.0) {
-                bufs = bufs.with_c(c);
+                bufs = bufs.with_c(BufferRef::new(c));
             }
             if let Some((sa, sb)) = ops.scales.filter(|_| spec.scaling != Scaling::None) {
-                bufs = bufs.with_scales(sa, sb);
+                bufs = bufs.with_scales(BufferRef::new(sa), BufferRef::new(sb));
             }
             if let Some(bias) = ops.bias.filter(|_| spec.epilogue.bias.is_some()) {
-                bufs = bufs.with_bias(bias);
+                bufs = bufs.with_bias(BufferRef::new(bias));
             }
-            return lt.run(spec, bufs, None);
+            return lt.run(spec, bufs, Some(stream));
         }
         let mut p = self.params;
         p.a = self.operand("A", ops.a, spec.a.dtype, spec.a_len())?;
         p.b = self.operand("B", ops.b, spec.b.dtype, spec.b_len())?;
-        p.d = self.operand("D", d, spec.d.dtype, spec.d_len())?;
+        p.d = self.operand("D", &*d, spec.d.dtype, spec.d_len())?;
         if spec.beta != 0.0 {
             let c = ops
                 .c
@@ -443,6 +569,7 @@ impl GemmPlan {
                 .ok_or_else(|| Error::invalid("bias", "a bias buffer (the epilogue has one)", "none"))?;
             p.bias = self.operand("bias", bias, DType::F32, spec.bias_len())?;
         }
+        p.d = d.device_ptr_mut();
         // 16-byte chunk loads need 16-byte aligned bases too (device allocations are; offsets views may not be).
         if p.a % 16 != 0 {
             p.flags &= !super::params::FLAG_A_VEC;
@@ -453,24 +580,20 @@ impl GemmPlan {
         if spec.batch == 0 || spec.m == 0 || spec.n == 0 {
             return Ok(());
         }
-        if let Some(ws) = &self.workspace {
-            p.workspace = ws.device_ptr();
+        if let Some(ws) = workspace {
+            p.workspace = ws;
         }
         let cfg = LaunchConfig {
             grid: self.grid,
             block: [self.tile.threads(), 1, 1],
             dynamic_lds: self.tile.lds_bytes(self.device.arch()),
         };
-        // SAFETY: every address in `p` comes from a live buffer on this device whose length and element type were
-        // checked against the validated spec above; the kernels touch nothing outside the byte ranges in `p`.
-        unsafe { self.device.launch(&self.kernel, cfg, &p)? };
+        // SAFETY: every address in `p` comes from device memory of this device whose length and element type were
+        // checked against the validated spec above (DevicePtr's contract makes the lengths true), the workspace was
+        // checked against workspace_bytes; the kernels touch nothing outside the byte ranges in `p`.
+        unsafe { stream.launch(&self.kernel, cfg, &p)? };
         if p.splits > 1 {
             let elems = spec.m * spec.n;
-            let reduce = if spec.is_int8() {
-                "hf_gemm_splitk_reduce_i32"
-            } else {
-                "hf_gemm_splitk_reduce_f32"
-            };
             let groups = u32::try_from(elems.div_ceil(256)).map_err(|_| Error::Overflow {
                 what: "the split-K reduction grid".into(),
             })?;
@@ -480,7 +603,7 @@ impl GemmPlan {
                 dynamic_lds: 0,
             };
             // SAFETY: as above; the reduction reads the workspace slices the main kernel wrote.
-            unsafe { self.device.launch(reduce, cfg, &p)? };
+            unsafe { stream.launch(reduce_kernel(spec), cfg, &p)? };
         }
         Ok(())
     }
@@ -488,7 +611,7 @@ impl GemmPlan {
     fn operand<T: Element + DeviceRepr>(
         &self,
         what: &str,
-        buf: &DeviceBuffer<T>,
+        buf: &(impl DevicePtr<T> + ?Sized),
         dtype: DType,
         len: usize,
     ) -> Result<u64> {
@@ -506,21 +629,27 @@ impl GemmPlan {
                 got: buf.len(),
             });
         }
-        if !self.device.same_as(buf.device()) {
-            return Err(Error::DeviceMismatch {
-                what: format!(
-                    "GEMM operand {what} is on {}, the plan on {}",
-                    buf.device().name(),
-                    self.device.name()
-                ),
-            });
-        }
+        self.device.check_same(&format!("GEMM operand {what}"), buf.device())?;
         Ok(buf.device_ptr())
     }
 }
 
-/// One call: plans `spec` on the buffers' device and runs it (see [`GemmPlan`]).
-pub fn gemm<A, B, C, S, D>(spec: &GemmSpec, ops: &GemmOperands<'_, A, B, C, S>, d: &mut DeviceBuffer<D>) -> Result<()>
+/// The split-K reduction kernel for the spec's accumulator type.
+fn reduce_kernel(spec: &GemmSpec) -> &'static str {
+    if spec.is_int8() {
+        "hf_gemm_splitk_reduce_i32"
+    } else {
+        "hf_gemm_splitk_reduce_f32"
+    }
+}
+
+/// One call: plans `spec` on the buffers' device and runs it on the default stream (see [`GemmPlan`]). Planning
+/// allocates the split-K workspace, if any, and dropping the plan frees it: keep a [`GemmPlan`] for repeated runs.
+pub fn gemm<A, B, C, S, D>(
+    spec: &GemmSpec,
+    ops: &GemmOperands<'_, A, B, C, S>,
+    d: &mut (impl DevicePtrMut<D> + ?Sized),
+) -> Result<()>
 where
     A: Element + DeviceRepr,
     B: Element + DeviceRepr,

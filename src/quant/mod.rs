@@ -14,8 +14,13 @@
 //! its finite elements and NaN for the Inf. [`reference::quantize`] is the CPU definition the kernels match bit for
 //! bit.
 //!
+//! [`QuantPlan`] is the run path: planning loads the kernels and allocates the per-tensor amax scratch (4 bytes, or
+//! none with [`QuantPlan::with_caller_workspace`]); a run ([`QuantPlan::run`], [`QuantPlan::run_on`] a stream) queues
+//! a 4-byte memset and the launches, nothing else: no allocation, no free, no synchronization. [`quantize`] is the
+//! one-call form (a plan per call).
+//!
 //! ```no_run
-//! use hipforge::quant::{quantize, Granularity, QuantSpec};
+//! use hipforge::quant::{quantize, Granularity, QuantPlan, QuantSpec};
 //! use hipforge::runtime::{Arch, Device};
 //! use hipforge::F8E4M3;
 //! # fn main() -> hipforge::Result<()> {
@@ -25,6 +30,11 @@
 //! let mut q = dev.alloc_zeroed::<F8E4M3>(spec.output_len()?)?;
 //! let mut scales = dev.alloc_zeroed::<f32>(spec.scale_len())?;
 //! quantize(&x, &spec, &mut q, &mut scales)?;
+//! // The same, planned once and queued on a stream:
+//! let plan = QuantPlan::<f32, F8E4M3>::new(&dev, &spec)?;
+//! let stream = dev.new_stream()?;
+//! plan.run_on(&stream, &x, &mut q, &mut scales)?;
+//! stream.synchronize()?;
 //! # Ok(()) }
 //! ```
 
@@ -32,7 +42,8 @@ pub mod reference;
 
 use crate::dtype::{bf16, DType, Element, F8E4M3Fnuz, F8E5M2Fnuz, F8E4M3, F8E5M2};
 use crate::error::{Error, Result};
-use crate::runtime::{DeviceBuffer, DeviceRepr, LaunchConfig};
+use crate::runtime::{Device, DeviceBuffer, DevicePtr, DevicePtrMut, DeviceRepr, LaunchConfig, Stream};
+use std::marker::PhantomData;
 
 /// Columns per scale in [`Granularity::Block128`].
 pub const BLOCK_COLS: usize = 128;
@@ -243,91 +254,254 @@ pub fn kernel_name<I: QuantInput, O: QuantOutput>(granularity: Granularity) -> S
     )
 }
 
-/// Quantizes `x` (shape `spec`) into `q` and writes the dequantization scales to `scales` (see the module docs).
-///
-/// Errors, before anything runs: [`Error::InvalidArgument`] for a bad shape ([`QuantSpec::validate`]);
-/// [`Error::UnsupportedDType`] when `O` is not the device's FP8 flavour (FNUZ on gfx942, OCP on gfx950);
-/// [`Error::LengthMismatch`] when a buffer is shorter than the shape needs; [`Error::DeviceMismatch`] when the
-/// buffers live on different devices. Then whatever the launch returns (e.g. [`Error::KernelNotBuilt`] on a HIP
-/// device whose arch the kernels were not compiled for, [`Error::EmulatorFault`]).
-pub fn quantize<I: QuantInput, O: QuantOutput>(
-    x: &DeviceBuffer<I>,
-    spec: &QuantSpec,
-    q: &mut DeviceBuffer<O>,
-    scales: &mut DeviceBuffer<f32>,
-) -> Result<()> {
-    spec.validate()?;
-    let dev = x.device();
-    let arch = dev.arch();
-    let want = if O::KERNEL_NAME == "fp8" {
-        arch.fp8_e4m3()
-    } else {
-        arch.fp8_e5m2()
-    };
-    if O::DTYPE != want
-        || !matches!(
-            want,
-            DType::F8E4M3 | DType::F8E5M2 | DType::F8E4M3Fnuz | DType::F8E5M2Fnuz
-        )
-    {
-        return Err(Error::UnsupportedDType {
-            what: "quantization output".into(),
-            dtype: O::DTYPE.name().into(),
-            reason: format!("{arch}'s hardware FP8 of this width is {want}"),
-        });
+/// A quantization of one shape, input type `I` and FP8 output type `O`, ready to run on one device.
+pub struct QuantPlan<I: QuantInput, O: QuantOutput> {
+    device: Device,
+    spec: QuantSpec,
+    kernel: String,
+    /// The per-tensor amax kernel (`Granularity::Tensor` only).
+    amax_kernel: Option<String>,
+    /// The plan's own amax scratch (one u32), unless the caller provides it.
+    scratch: Option<DeviceBuffer<u8>>,
+    _types: PhantomData<fn(I) -> O>,
+}
+
+impl<I: QuantInput, O: QuantOutput> std::fmt::Debug for QuantPlan<I, O> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QuantPlan")
+            .field("device", &self.device.to_string())
+            .field("spec", &self.spec)
+            .field("kernel", &self.kernel)
+            .finish()
     }
-    for (what, same) in [("q", q.device().same_as(dev)), ("scales", scales.device().same_as(dev))] {
-        if !same {
-            return Err(Error::DeviceMismatch {
-                what: format!("x is on {}, {what} on another device", dev.name()),
+}
+
+/// Bytes of the per-tensor amax scratch (one u32 the amax kernel maxes into atomically).
+const AMAX_BYTES: usize = 4;
+
+impl<I: QuantInput, O: QuantOutput> QuantPlan<I, O> {
+    /// Validates `spec` and the output type for `device` and loads the kernels; for [`Granularity::Tensor`] it
+    /// allocates the 4-byte amax scratch.
+    ///
+    /// Errors: [`Error::InvalidArgument`] for a bad shape ([`QuantSpec::validate`]); [`Error::UnsupportedDType`]
+    /// when `O` is not the device's FP8 flavour (FNUZ on gfx942, OCP on gfx950); [`Error::KernelNotBuilt`] on a
+    /// HIP device whose arch the kernels were not compiled for.
+    pub fn new(device: &Device, spec: &QuantSpec) -> Result<Self> {
+        Self::plan(device, spec, false)
+    }
+
+    /// As [`QuantPlan::new`] without the scratch: a [`Granularity::Tensor`] plan then runs only through
+    /// [`QuantPlan::run_with_workspace`] ([`QuantPlan::workspace_bytes`] = 4).
+    pub fn with_caller_workspace(device: &Device, spec: &QuantSpec) -> Result<Self> {
+        Self::plan(device, spec, true)
+    }
+
+    fn plan(device: &Device, spec: &QuantSpec, caller_workspace: bool) -> Result<Self> {
+        spec.validate()?;
+        let arch = device.arch();
+        let want = if O::KERNEL_NAME == "fp8" {
+            arch.fp8_e4m3()
+        } else {
+            arch.fp8_e5m2()
+        };
+        if O::DTYPE != want
+            || !matches!(
+                want,
+                DType::F8E4M3 | DType::F8E5M2 | DType::F8E4M3Fnuz | DType::F8E5M2Fnuz
+            )
+        {
+            return Err(Error::UnsupportedDType {
+                what: "quantization output".into(),
+                dtype: O::DTYPE.name().into(),
+                reason: format!("{arch}'s hardware FP8 of this width is {want}"),
             });
         }
+        let kernel = kernel_name::<I, O>(spec.granularity);
+        device.prepare_kernel(&kernel)?;
+        let amax_kernel = match spec.granularity {
+            Granularity::Tensor => {
+                let name = format!("hf_quant_amax_{}", I::KERNEL_NAME);
+                device.prepare_kernel(&name)?;
+                Some(name)
+            }
+            _ => None,
+        };
+        let scratch = match (&amax_kernel, caller_workspace) {
+            (Some(_), false) => Some(device.alloc_zeroed::<u8>(AMAX_BYTES)?),
+            _ => None,
+        };
+        Ok(QuantPlan {
+            device: device.clone(),
+            spec: *spec,
+            kernel,
+            amax_kernel,
+            scratch,
+            _types: PhantomData,
+        })
     }
-    let checks = [
-        ("x", spec.input_len()?, x.len()),
-        ("q", spec.output_len()?, q.len()),
-        ("scales", spec.scale_len(), scales.len()),
-    ];
-    for (what, need, have) in checks {
-        if have < need {
-            return Err(Error::LengthMismatch {
-                what: what.into(),
-                expected: need,
-                got: have,
-            });
+
+    /// The shape this plan quantizes.
+    pub fn spec(&self) -> &QuantSpec {
+        &self.spec
+    }
+
+    /// The device the plan runs on.
+    pub fn device(&self) -> &Device {
+        &self.device
+    }
+
+    /// Bytes of scratch a run needs: 4 for [`Granularity::Tensor`] (the amax), else 0.
+    pub fn workspace_bytes(&self) -> usize {
+        if self.amax_kernel.is_some() {
+            AMAX_BYTES
+        } else {
+            0
         }
     }
 
-    let amax = match spec.granularity {
-        Granularity::Tensor => Some(dev.alloc_zeroed::<u32>(1)?),
-        _ => None,
-    };
-    let params = QuantParams {
-        x: x.device_ptr(),
-        q: q.device_ptr(),
-        scale: scales.device_ptr(),
-        amax: amax.as_ref().map_or(0, |a| a.device_ptr()),
-        rows: spec.rows as u32,
-        cols: spec.cols as u32,
-        ld_x: spec.ld_x as u32,
-        ld_q: spec.ld_q as u32,
-    };
-    let per_row = LaunchConfig {
-        grid: [spec.rows as u32, 1, 1],
-        block: [THREADS, 1, 1],
-        dynamic_lds: 0,
-    };
-    if amax.is_some() {
-        let name = format!("hf_quant_amax_{}", I::KERNEL_NAME);
-        // SAFETY: every address in `params` is a live buffer of `dev` whose length was checked against `spec` above;
-        // the amax kernel reads x and atomically updates the one u32 of `amax`.
-        unsafe { dev.launch(&name, per_row, &params)? };
+    /// Quantizes on the device's default stream (see [`QuantPlan::run_on`]).
+    pub fn run(
+        &self,
+        x: &(impl DevicePtr<I> + ?Sized),
+        q: &mut (impl DevicePtrMut<O> + ?Sized),
+        scales: &mut (impl DevicePtrMut<f32> + ?Sized),
+    ) -> Result<()> {
+        self.run_on(&self.device.default_stream(), x, q, scales)
     }
-    let cfg = LaunchConfig {
-        grid: [spec.rows as u32, spec.scales_per_row() as u32, 1],
-        ..per_row
-    };
-    // SAFETY: as above; the kernel writes q within output_len() and scales within scale_len().
-    unsafe { dev.launch(&kernel_name::<I, O>(spec.granularity), cfg, &params)? };
-    dev.synchronize()
+
+    /// Quantizes `x` into `q` and writes the dequantization scales to `scales` (see the module docs), queued on
+    /// `stream`: a memset of the amax scratch (per-tensor only) and the launches; returns when they are queued.
+    ///
+    /// Errors, before anything is queued: [`Error::LengthMismatch`] when a buffer is shorter than the shape needs;
+    /// [`Error::DeviceMismatch`] when a buffer or the stream is on another device; [`Error::InvalidArgument`] for a
+    /// plan made with [`QuantPlan::with_caller_workspace`] that needs scratch. Then whatever the launch returns
+    /// (e.g. [`Error::EmulatorFault`]).
+    pub fn run_on(
+        &self,
+        stream: &Stream,
+        x: &(impl DevicePtr<I> + ?Sized),
+        q: &mut (impl DevicePtrMut<O> + ?Sized),
+        scales: &mut (impl DevicePtrMut<f32> + ?Sized),
+    ) -> Result<()> {
+        let scratch = match &self.scratch {
+            Some(s) => Some(s.device_ptr()),
+            None if self.amax_kernel.is_some() => {
+                return Err(Error::invalid(
+                    "workspace",
+                    "a caller workspace of 4 bytes through run_with_workspace (the plan was made with \
+                     with_caller_workspace)",
+                    "none",
+                ))
+            }
+            None => None,
+        };
+        self.launch(stream, x, q, scales, scratch)
+    }
+
+    /// As [`QuantPlan::run_on`] with the caller's scratch (at least [`QuantPlan::workspace_bytes`] bytes of this
+    /// device, 16-byte aligned); errors as [`crate::gemm::GemmPlan::run_with_workspace`] for the workspace.
+    pub fn run_with_workspace(
+        &self,
+        stream: &Stream,
+        x: &(impl DevicePtr<I> + ?Sized),
+        q: &mut (impl DevicePtrMut<O> + ?Sized),
+        scales: &mut (impl DevicePtrMut<f32> + ?Sized),
+        workspace: &mut (impl DevicePtrMut<u8> + ?Sized),
+    ) -> Result<()> {
+        let need = self.workspace_bytes();
+        let ws = crate::runtime::check_workspace(&self.device, "quantization", workspace, need)?;
+        self.launch(stream, x, q, scales, (need > 0).then_some(ws))
+    }
+
+    fn launch(
+        &self,
+        stream: &Stream,
+        x: &(impl DevicePtr<I> + ?Sized),
+        q: &mut (impl DevicePtrMut<O> + ?Sized),
+        scales: &mut (impl DevicePtrMut<f32> + ?Sized),
+        scratch: Option<u64>,
+    ) -> Result<()> {
+        let (dev, spec) = (&self.device, &self.spec);
+        dev.check_same("the stream of a quantization", stream.device())?;
+        dev.check_same("quantization input x", x.device())?;
+        dev.check_same("quantization output q", q.device())?;
+        dev.check_same("quantization scales", scales.device())?;
+        let checks = [
+            ("x", spec.input_len()?, x.len()),
+            ("q", spec.output_len()?, q.len()),
+            ("scales", spec.scale_len(), scales.len()),
+        ];
+        for (what, need, have) in checks {
+            if have < need {
+                return Err(Error::LengthMismatch {
+                    what: what.into(),
+                    expected: need,
+                    got: have,
+                });
+            }
+        }
+        let params = QuantParams {
+            x: x.device_ptr(),
+            q: q.device_ptr_mut(),
+            scale: scales.device_ptr_mut(),
+            amax: scratch.unwrap_or(0),
+            rows: spec.rows as u32,
+            cols: spec.cols as u32,
+            ld_x: spec.ld_x as u32,
+            ld_q: spec.ld_q as u32,
+        };
+        let per_row = LaunchConfig {
+            grid: [spec.rows as u32, 1, 1],
+            block: [THREADS, 1, 1],
+            dynamic_lds: 0,
+        };
+        if let (Some(name), Some(amax)) = (&self.amax_kernel, scratch) {
+            // The amax kernel maxes into the scratch atomically: it starts from 0 at every run, in stream order.
+            stream.zero_async(&mut ScratchRef { dev, ptr: amax })?;
+            // SAFETY: every address in `params` is device memory of `dev` whose length was checked against `spec`
+            // above; the amax kernel reads x and atomically updates the one u32 of the scratch.
+            unsafe { stream.launch(name, per_row, &params)? };
+        }
+        let cfg = LaunchConfig {
+            grid: [spec.rows as u32, spec.scales_per_row() as u32, 1],
+            ..per_row
+        };
+        // SAFETY: as above; the kernel writes q within output_len() and scales within scale_len().
+        unsafe { stream.launch(&self.kernel, cfg, &params) }
+    }
+}
+
+/// The amax scratch as device memory (4 bytes at `ptr`: the plan's own or a checked caller workspace).
+struct ScratchRef<'a> {
+    dev: &'a Device,
+    ptr: u64,
+}
+
+// SAFETY: `ptr` is the plan's 4-byte scratch or a caller workspace checked to hold at least 4 bytes of `dev`.
+unsafe impl DevicePtr<u8> for ScratchRef<'_> {
+    fn device_ptr(&self) -> u64 {
+        self.ptr
+    }
+    fn len(&self) -> usize {
+        AMAX_BYTES
+    }
+    fn device(&self) -> &Device {
+        self.dev
+    }
+}
+// SAFETY: as above; the run holds the plan's scratch (or the caller's workspace) for its duration.
+unsafe impl DevicePtrMut<u8> for ScratchRef<'_> {}
+
+/// Quantizes `x` (shape `spec`) into `q` and writes the dequantization scales to `scales` (see the module docs), on
+/// the default stream: [`QuantPlan::new`] then [`QuantPlan::run`]. A per-tensor plan allocates its 4-byte scratch and
+/// frees it when this returns (`hipFree` waits for the work using it); keep a [`QuantPlan`] to run without either.
+///
+/// Errors, before anything runs: those of [`QuantPlan::new`] and [`QuantPlan::run_on`].
+pub fn quantize<I: QuantInput, O: QuantOutput>(
+    x: &(impl DevicePtr<I> + ?Sized),
+    spec: &QuantSpec,
+    q: &mut (impl DevicePtrMut<O> + ?Sized),
+    scales: &mut (impl DevicePtrMut<f32> + ?Sized),
+) -> Result<()> {
+    QuantPlan::<I, O>::new(x.device(), spec)?.run(x, q, scales)
 }

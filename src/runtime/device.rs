@@ -26,11 +26,41 @@ pub(crate) struct DeviceInner {
     pub(crate) backend: Backend,
     pub(crate) arch: Arch,
     pub(crate) name: String,
+    /// Why [`Device::best`] chose this device over HIP device 0 (set only there, only for the emulator).
+    pub(crate) fallback_reason: Option<String>,
+}
+
+/// Which device a handle refers to: a HIP ordinal or an emulator arch. Two handles with the same identity (and, for
+/// HIP, the same runtime library) are the same device: memory and streams of one are valid on the other.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum DeviceId {
+    /// HIP device `ordinal` of the runtime library at `runtime` (its path).
+    Hip {
+        /// The device ordinal (`hipSetDevice`'s argument).
+        ordinal: usize,
+        /// The path of the HIP runtime library the device was opened through.
+        runtime: String,
+    },
+    /// The CPU emulator of one arch: one per arch and process (its allocator is process-wide).
+    Emulator {
+        /// The emulated arch.
+        arch: Arch,
+    },
+}
+
+impl std::fmt::Display for DeviceId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DeviceId::Hip { ordinal, .. } => write!(f, "HIP device {ordinal}"),
+            DeviceId::Emulator { arch } => write!(f, "the {arch} emulator"),
+        }
+    }
 }
 
 /// A device: a HIP GPU or the CPU emulator of one arch. Cheap to clone (shared handle); `Send + Sync`.
 ///
-/// Buffers, streams and events keep their device alive.
+/// Buffers, streams and events keep their device alive. Handles compare by identity ([`Device::id`]): two
+/// `Device::hip(0)` calls, or two `Device::emulator(Arch::Gfx950)` calls, give equal devices.
 #[derive(Clone)]
 pub struct Device {
     pub(crate) inner: Arc<DeviceInner>,
@@ -39,11 +69,35 @@ pub struct Device {
 impl std::fmt::Debug for Device {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Device")
+            .field("id", &self.id())
             .field("name", &self.inner.name)
             .field("arch", &self.inner.arch)
             .finish()
     }
 }
+
+/// `HIP device 0 (AMD Instinct MI300X, gfx942)` or `the gfx950 emulator`: how errors name a device.
+impl std::fmt::Display for Device {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.inner.backend {
+            Backend::Hip(h) => write!(
+                f,
+                "HIP device {} ({}, {})",
+                h.ordinal(),
+                self.inner.name,
+                self.inner.arch
+            ),
+            Backend::Emu(_) => write!(f, "the {} emulator", self.inner.arch),
+        }
+    }
+}
+
+impl PartialEq for Device {
+    fn eq(&self, other: &Device) -> bool {
+        self.same_as(other)
+    }
+}
+impl Eq for Device {}
 
 impl Device {
     /// The HIP GPU with this ordinal.
@@ -62,6 +116,7 @@ impl Device {
                 backend: Backend::Hip(backend),
                 arch,
                 name,
+                fallback_reason: None,
             }),
         })
     }
@@ -71,25 +126,53 @@ impl Device {
     /// [`Error::InvalidArgument`] for another arch; [`Error::Emulator`] when the emulator was not built for it
     /// (see `crate::kernels::EMULATOR_ARCHS`).
     pub fn emulator(arch: Arch) -> Result<Device> {
+        Self::emulator_because(arch, None)
+    }
+
+    fn emulator_because(arch: Arch, fallback_reason: Option<String>) -> Result<Device> {
         let backend = EmuBackend::open(&arch)?;
         Ok(Device {
             inner: Arc::new(DeviceInner {
                 backend: Backend::Emu(backend),
                 name: format!("hipforge emulator ({arch})"),
                 arch,
+                fallback_reason,
             }),
         })
     }
 
-    /// HIP device 0 when it works, else the emulator for gfx950. When neither is available the error names both
-    /// reasons.
+    /// HIP device 0 when it works, else the emulator for gfx950.
+    ///
+    /// When it falls back to the emulator, [`Device::fallback_reason`] says why (HIP's error); `hipforge info`
+    /// prints it. When neither is available the error is [`Error::NoBackend`], naming each backend's reason once.
     pub fn best() -> Result<Device> {
-        match Device::hip(0) {
-            Ok(d) => Ok(d),
-            Err(hip_err) => Device::emulator(Arch::Gfx950).map_err(|emu_err| Error::Emulator {
-                message: format!("no device available: HIP: {hip_err}; emulator: {emu_err}"),
-            }),
+        choose_best(Device::hip(0), |why| Device::emulator_because(Arch::Gfx950, Some(why)))
+    }
+
+    /// Why [`Device::best`] returned this emulator instead of HIP device 0 (e.g. "HIP device 0 unavailable: HIP
+    /// runtime not found; tried: …"); `None` for a HIP device and for devices not made by [`Device::best`].
+    pub fn fallback_reason(&self) -> Option<&str> {
+        self.inner.fallback_reason.as_deref()
+    }
+
+    /// Which device this is (HIP ordinal or emulator arch): equal for every handle to the same device.
+    pub fn id(&self) -> DeviceId {
+        match &self.inner.backend {
+            Backend::Hip(h) => DeviceId::Hip {
+                ordinal: h.ordinal(),
+                runtime: h.runtime().path().to_string(),
+            },
+            Backend::Emu(_) => DeviceId::Emulator {
+                arch: self.inner.arch.clone(),
+            },
         }
+    }
+
+    /// The device's default stream: HIP's null stream (ordered with every other blocking stream of the device),
+    /// never destroyed. The plain forms of every launch API (`GemmPlan::run`, `AttentionPlan::run`, …) queue on it;
+    /// the `run_on` forms take any stream.
+    pub fn default_stream(&self) -> Stream {
+        Stream::null(self)
     }
 
     /// The device's architecture (from `gcnArchName` on HIP).
@@ -131,9 +214,41 @@ impl Device {
         matches!(self.inner.backend, Backend::Emu(_))
     }
 
-    /// True when `other` is the same device handle (same `Device::hip`/`Device::emulator` call or a clone of it).
+    /// True when `other` is the same device: the same handle, or another handle with the same [`Device::id`] (for
+    /// HIP, opened through the same runtime library).
     pub fn same_as(&self, other: &Device) -> bool {
-        Arc::ptr_eq(&self.inner, &other.inner)
+        if Arc::ptr_eq(&self.inner, &other.inner) {
+            return true;
+        }
+        match (&self.inner.backend, &other.inner.backend) {
+            (Backend::Hip(a), Backend::Hip(b)) => {
+                a.ordinal() == b.ordinal()
+                    && (Arc::ptr_eq(a.runtime(), b.runtime()) || a.runtime().path() == b.runtime().path())
+            }
+            (Backend::Emu(_), Backend::Emu(_)) => self.inner.arch == other.inner.arch,
+            _ => false,
+        }
+    }
+
+    /// `Ok` when `other` is this device, else [`Error::DeviceMismatch`] saying `what` was on `other` (got) where
+    /// this device (expected) was needed.
+    pub(crate) fn check_same(&self, what: &str, other: &Device) -> Result<()> {
+        if self.same_as(other) {
+            return Ok(());
+        }
+        let (mut expected, mut got) = (self.to_string(), other.to_string());
+        if expected == got {
+            // Same ordinal and name through two different runtime libraries: say which.
+            if let (Some(a), Some(b)) = (self.hip_runtime(), other.hip_runtime()) {
+                expected = format!("{expected} of {}", a.path());
+                got = format!("{got} of {}", b.path());
+            }
+        }
+        Err(Error::DeviceMismatch {
+            what: what.to_string(),
+            expected,
+            got,
+        })
     }
 
     /// A buffer of `len` zeroed elements.
@@ -166,7 +281,7 @@ impl Device {
         }
     }
 
-    /// Launches `kernel` on the device's null stream; see [`Stream::launch`].
+    /// Launches `kernel` on the device's default (null) stream; see [`Stream::launch`].
     ///
     /// # Safety
     /// As [`Stream::launch`]: `params` must be the kernel's params struct, and every device address in it must point
@@ -183,18 +298,23 @@ impl Device {
         params: &P,
     ) -> Result<()> {
         cfg.validate()?;
-        if crate::kernels::find(kernel).is_none() {
-            return Err(Error::invalid(
-                "kernel",
-                "the symbol of a kernel built into hipforge (hipforge::kernels::KERNELS)",
-                kernel,
-            ));
-        }
+        check_kernel_name(kernel)?;
         let p = params as *const P as *const c_void;
         let size = std::mem::size_of::<P>();
         match &self.inner.backend {
             Backend::Emu(e) => e.launch(kernel, &cfg, p, size),
             Backend::Hip(h) => h.launch(&self.inner.arch, stream, kernel, &cfg, p, size),
+        }
+    }
+
+    /// Loads what launching `kernel` needs (HIP: its code object and function, cached), so that a later launch
+    /// makes no module call: plans call this when they are created, keeping module loading out of run paths and
+    /// out of stream capture. Errors as the launch would report them (unknown kernel, [`Error::KernelNotBuilt`]).
+    pub(crate) fn prepare_kernel(&self, kernel: &str) -> Result<()> {
+        check_kernel_name(kernel)?;
+        match &self.inner.backend {
+            Backend::Emu(_) => Ok(()),
+            Backend::Hip(h) => h.prepare(&self.inner.arch, kernel),
         }
     }
 
@@ -259,8 +379,8 @@ impl Device {
         }
     }
 
-    /// Device → device (same device), synchronous.
-    pub(crate) unsafe fn raw_d2d(&self, dst: u64, src: u64, bytes: usize) -> Result<()> {
+    /// Device → device (same device). `stream == None` is a synchronous copy.
+    pub(crate) unsafe fn raw_d2d(&self, dst: u64, src: u64, bytes: usize, stream: Option<RawStream>) -> Result<()> {
         if bytes == 0 {
             return Ok(());
         }
@@ -269,7 +389,7 @@ impl Device {
                 std::ptr::copy(src as *const u8, dst as *mut u8, bytes);
                 Ok(())
             }
-            Backend::Hip(h) => h.d2d(dst, src, bytes),
+            Backend::Hip(h) => h.d2d(dst, src, bytes, stream),
         }
     }
 
@@ -284,6 +404,139 @@ impl Device {
                 Ok(())
             }
             Backend::Hip(h) => h.memset(dst, value, bytes, stream),
+        }
+    }
+}
+
+fn check_kernel_name(kernel: &str) -> Result<()> {
+    if crate::kernels::find(kernel).is_none() {
+        return Err(Error::invalid(
+            "kernel",
+            "the symbol of a kernel built into hipforge (hipforge::kernels::KERNELS)",
+            kernel,
+        ));
+    }
+    Ok(())
+}
+
+/// The text of a backend's failure without the variant's own prefix ("emulator: …" would read "emulator: emulator:
+/// …" inside [`Error::NoBackend`]).
+fn reason_text(e: &Error) -> String {
+    match e {
+        Error::Emulator { message } => message.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// [`Device::best`]'s decision: the HIP device if it opened, else the emulator (told why), else
+/// [`Error::NoBackend`] with both reasons.
+fn choose_best(hip: Result<Device>, emulator: impl FnOnce(String) -> Result<Device>) -> Result<Device> {
+    let hip_err = match hip {
+        Ok(d) => return Ok(d),
+        Err(e) => e,
+    };
+    let hip = reason_text(&hip_err);
+    emulator(format!("HIP device 0 unavailable: {hip}")).map_err(|emu_err| Error::NoBackend {
+        hip,
+        emulator: reason_text(&emu_err),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_hip() -> Result<Device> {
+        Err(Error::LibraryNotFound {
+            library: "HIP runtime".into(),
+            tried: vec!["libamdhip64.so: not found".into()],
+        })
+    }
+
+    #[test]
+    fn nothing_available_names_each_backend_once() {
+        let err = choose_best(no_hip(), |_| {
+            Err(Error::Emulator {
+                message: "the emulator was not built for gfx950".into(),
+            })
+        })
+        .unwrap_err();
+        match &err {
+            Error::NoBackend { hip, emulator } => {
+                assert_eq!(hip, "HIP runtime not found; tried: libamdhip64.so: not found");
+                assert_eq!(emulator, "the emulator was not built for gfx950");
+            }
+            other => panic!("expected NoBackend, got {other:?}"),
+        }
+        let text = err.to_string();
+        assert_eq!(text.matches("emulator").count(), 2, "{text}"); // "emulator:" label + the reason's own word
+        assert!(!text.contains("emulator: emulator"), "{text}");
+        assert_eq!(text.matches("HIP runtime not found").count(), 1, "{text}");
+    }
+
+    /// False (with a note, or a failure under HIPFORGE_REQUIRE_EMULATOR=1) when the emulator of `arch` was not built.
+    fn emulator_built(test: &str, arch: &Arch) -> bool {
+        if crate::kernels::EMULATOR_ARCHS.contains(&arch.name()) {
+            return true;
+        }
+        assert!(
+            std::env::var("HIPFORGE_REQUIRE_EMULATOR").map_or(true, |v| v != "1"),
+            "{test}: HIPFORGE_REQUIRE_EMULATOR=1 but the {arch} emulator was not built"
+        );
+        eprintln!("{test}: SKIPPED, no {arch} emulator in this build");
+        false
+    }
+
+    #[test]
+    fn falling_back_to_the_emulator_says_why() {
+        if !emulator_built("falling_back_to_the_emulator_says_why", &Arch::Gfx950) {
+            return;
+        }
+        let mut told = None;
+        let dev = choose_best(no_hip(), |why| {
+            told = Some(why.clone());
+            Device::emulator_because(Arch::Gfx950, Some(why))
+        })
+        .unwrap();
+        assert!(dev.is_emulator());
+        let why = dev.fallback_reason().unwrap();
+        assert_eq!(Some(why), told.as_deref());
+        assert!(
+            why.starts_with("HIP device 0 unavailable: HIP runtime not found"),
+            "{why}"
+        );
+        assert_eq!(Device::emulator(Arch::Gfx950).unwrap().fallback_reason(), None);
+    }
+
+    #[test]
+    fn emulator_handles_of_one_arch_are_one_device() {
+        let archs: Vec<Arch> = [Arch::Gfx942, Arch::Gfx950]
+            .into_iter()
+            .filter(|a| emulator_built("emulator_handles_of_one_arch_are_one_device", a))
+            .collect();
+        for a in &archs {
+            let (x, y) = (
+                Device::emulator(a.clone()).unwrap(),
+                Device::emulator(a.clone()).unwrap(),
+            );
+            assert!(x.same_as(&y) && x == y);
+            assert_eq!(x.id(), y.id());
+            assert!(x.check_same("a buffer", &y).is_ok());
+        }
+        if archs.len() == 2 {
+            let (x, y) = (
+                Device::emulator(Arch::Gfx942).unwrap(),
+                Device::emulator(Arch::Gfx950).unwrap(),
+            );
+            assert!(!x.same_as(&y));
+            match x.check_same("operand B", &y) {
+                Err(Error::DeviceMismatch { what, expected, got }) => {
+                    assert_eq!(what, "operand B");
+                    assert_eq!(expected, "the gfx942 emulator");
+                    assert_eq!(got, "the gfx950 emulator");
+                }
+                other => panic!("expected DeviceMismatch, got {other:?}"),
+            }
         }
     }
 }

@@ -121,6 +121,11 @@ impl HipBackend {
         &self.rt
     }
 
+    /// The device ordinal.
+    pub(crate) fn ordinal(&self) -> usize {
+        self.ordinal as usize
+    }
+
     /// Makes this device current on the calling thread (HIP's current device is per thread) and returns the table.
     pub(crate) fn ctx(&self) -> Result<&hip_sys::HipLib> {
         let lib = self.rt.raw();
@@ -187,12 +192,18 @@ impl HipBackend {
         }
     }
 
-    pub(crate) unsafe fn d2d(&self, dst: u64, src: u64, n: usize) -> Result<()> {
+    pub(crate) unsafe fn d2d(&self, dst: u64, src: u64, n: usize, stream: Option<RawStream>) -> Result<()> {
         let lib = self.ctx()?;
-        self.rt.check(
-            "hipMemcpy",
-            lib.hipMemcpy(dst as *mut c_void, src as *const c_void, n, hipMemcpyDeviceToDevice)?,
-        )
+        let (d, s) = (dst as *mut c_void, src as *const c_void);
+        match stream {
+            None => self
+                .rt
+                .check("hipMemcpy", lib.hipMemcpy(d, s, n, hipMemcpyDeviceToDevice)?),
+            Some(st) => self.rt.check(
+                "hipMemcpyAsync",
+                lib.hipMemcpyAsync(d, s, n, hipMemcpyDeviceToDevice, st as hipStream_t)?,
+            ),
+        }
     }
 
     pub(crate) unsafe fn memset(&self, dst: u64, value: u8, n: usize, stream: Option<RawStream>) -> Result<()> {
@@ -231,6 +242,14 @@ impl HipBackend {
         }
     }
 
+    /// `hipStreamWaitEvent(s, e, 0)`: work queued on `s` from now on waits for the work before `e`'s record.
+    pub(crate) fn stream_wait_event(&self, s: RawStream, e: usize) -> Result<()> {
+        let lib = self.ctx()?;
+        self.rt.check("hipStreamWaitEvent", unsafe {
+            lib.hipStreamWaitEvent(s as hipStream_t, e as hipEvent_t, 0)?
+        })
+    }
+
     pub(crate) fn event_create(&self) -> Result<usize> {
         let lib = self.ctx()?;
         let mut e: hipEvent_t = std::ptr::null_mut();
@@ -267,6 +286,11 @@ impl HipBackend {
         if let Ok(lib) = self.ctx() {
             let _ = unsafe { lib.hipEventDestroy(e as hipEvent_t) };
         }
+    }
+
+    /// Loads `kernel`'s module and function now (see [`crate::runtime::Device`]'s `prepare_kernel`).
+    pub(crate) fn prepare(&self, arch: &Arch, kernel: &str) -> Result<()> {
+        self.function(arch, kernel).map(|_| ())
     }
 
     /// The kernel's `hipFunction_t` and declared dynamic LDS, loading its code object on first use.

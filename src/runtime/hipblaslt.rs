@@ -10,7 +10,7 @@
 //! Loading follows `hip_sys::loader::HIPBLASLT` (override variable `HIPFORGE_HIPBLASLT_LIBRARY`); an absent library
 //! is [`Error::LibraryNotFound`], and nothing else in hipforge needs it.
 
-use super::buffer::DeviceBuffer;
+use super::buffer::{DeviceBuffer, DevicePtr, DevicePtrMut, DeviceView, DeviceViewMut};
 use super::device::Device;
 use super::repr::DeviceRepr;
 use super::stream::Stream;
@@ -530,14 +530,33 @@ pub struct BufferRef<'a> {
     device: &'a Device,
 }
 
+impl<'a> BufferRef<'a> {
+    /// Any readable device memory (buffer, view, borrowed memory, a framework's [`DevicePtr`]) with its dtype.
+    pub fn new<T: Element + DeviceRepr, P: DevicePtr<T> + ?Sized>(p: &'a P) -> Self {
+        BufferRef {
+            ptr: p.device_ptr(),
+            len: p.len(),
+            dtype: T::DTYPE,
+            device: p.device(),
+        }
+    }
+}
+
 impl<'a, T: Element + DeviceRepr> From<&'a DeviceBuffer<T>> for BufferRef<'a> {
     fn from(b: &'a DeviceBuffer<T>) -> Self {
-        BufferRef {
-            ptr: b.device_ptr(),
-            len: b.len(),
-            dtype: T::DTYPE,
-            device: b.device(),
-        }
+        BufferRef::new(b)
+    }
+}
+
+impl<'a, T: Element + DeviceRepr> From<&'a DeviceView<'_, T>> for BufferRef<'a> {
+    fn from(b: &'a DeviceView<'_, T>) -> Self {
+        BufferRef::new(b)
+    }
+}
+
+impl<'a, T: Element + DeviceRepr> From<&'a DeviceViewMut<'_, T>> for BufferRef<'a> {
+    fn from(b: &'a DeviceViewMut<'_, T>) -> Self {
+        BufferRef::new(b)
     }
 }
 
@@ -550,15 +569,30 @@ pub struct BufferMut<'a> {
     _borrow: PhantomData<&'a mut ()>,
 }
 
-impl<'a, T: Element + DeviceRepr> From<&'a mut DeviceBuffer<T>> for BufferMut<'a> {
-    fn from(b: &'a mut DeviceBuffer<T>) -> Self {
+impl<'a> BufferMut<'a> {
+    /// Any writable device memory (buffer, view, borrowed memory, a framework's [`DevicePtrMut`]) with its dtype.
+    pub fn new<T: Element + DeviceRepr, P: DevicePtrMut<T> + ?Sized>(p: &'a mut P) -> Self {
+        let ptr = p.device_ptr_mut();
+        let p: &'a P = p;
         BufferMut {
-            ptr: b.device_ptr(),
-            len: b.len(),
+            ptr,
+            len: p.len(),
             dtype: T::DTYPE,
-            device: b.device(),
+            device: p.device(),
             _borrow: PhantomData,
         }
+    }
+}
+
+impl<'a, T: Element + DeviceRepr> From<&'a mut DeviceBuffer<T>> for BufferMut<'a> {
+    fn from(b: &'a mut DeviceBuffer<T>) -> Self {
+        BufferMut::new(b)
+    }
+}
+
+impl<'a, T: Element + DeviceRepr> From<&'a mut DeviceViewMut<'_, T>> for BufferMut<'a> {
+    fn from(b: &'a mut DeviceViewMut<'_, T>) -> Self {
+        BufferMut::new(b)
     }
 }
 
@@ -605,6 +639,8 @@ pub struct HipBlasLt {
     lib: Arc<HipBlasLtLibrary>,
     device: Device,
     handle: usize,
+    /// A `hipEvent_t` that orders a matmul on a new stream after the last one (they share the workspace).
+    order_event: usize,
     state: Mutex<State>,
 }
 
@@ -612,7 +648,8 @@ pub struct HipBlasLt {
 struct State {
     chosen: HashMap<MatmulPlan, Algorithm>,
     workspace: Option<DeviceBuffer<u8>>,
-    /// The stream of the last matmul: the workspace is reused, so a matmul on another stream waits for it first.
+    /// The stream of the last matmul: the workspace is reused, so a matmul on another stream is ordered after it
+    /// (an event recorded there and waited for on the new stream; the host never waits).
     last_stream: Option<usize>,
 }
 
@@ -669,12 +706,18 @@ impl HipBlasLt {
             });
         };
         backend.ctx()?;
+        let order_event = backend.event_create()?;
         let mut handle: hipblasLtHandle_t = std::ptr::null_mut();
-        check("hipblasLtCreate", unsafe { lib.raw().hipblasLtCreate(&mut handle)? })?;
+        let created = check("hipblasLtCreate", unsafe { lib.raw().hipblasLtCreate(&mut handle)? });
+        if let Err(e) = created {
+            backend.event_destroy(order_event);
+            return Err(e);
+        }
         Ok(HipBlasLt {
             lib,
             device: device.clone(),
             handle: handle as usize,
+            order_event,
             state: Mutex::new(State::default()),
         })
     }
@@ -912,6 +955,23 @@ impl HipBlasLt {
         Ok(best)
     }
 
+    /// Chooses `plan`'s algorithm now (as [`HipBlasLt::algorithm`]) and grows the handle's workspace to what it
+    /// needs, so that a later [`HipBlasLt::matmul`] of this plan allocates nothing.
+    pub fn prepare(&self, plan: &MatmulPlan) -> Result<Algorithm> {
+        let algo = self.algorithm(plan)?;
+        self.reserve_workspace(algo.workspace_bytes)?;
+        Ok(algo)
+    }
+
+    /// Grows the handle's workspace to at least `bytes` now (a matmul whose algorithm needs more grows it then).
+    pub fn reserve_workspace(&self, bytes: usize) -> Result<()> {
+        let mut state = self.lock();
+        if bytes > state.workspace.as_ref().map_or(0, |w| w.len()) {
+            state.workspace = Some(DeviceBuffer::zeroed(&self.device, bytes)?);
+        }
+        Ok(())
+    }
+
     /// Replaces the cached choice for `plan` (e.g. after timing the heuristic list).
     pub fn set_algorithm(&self, plan: &MatmulPlan, algo: Algorithm) {
         self.lock().chosen.insert(plan.clone(), algo);
@@ -944,21 +1004,13 @@ impl HipBlasLt {
         plan.validate()?;
         check_args(plan, &args, &self.device)?;
         if let Some(s) = stream {
-            if !s.device().same_as(&self.device) {
-                return Err(Error::DeviceMismatch {
-                    what: format!(
-                        "a stream of {} used with hipBLASLt on {}",
-                        s.device().name(),
-                        self.device.name()
-                    ),
-                });
-            }
+            self.device.check_same("the stream of a hipBLASLt matmul", s.device())?;
         }
         let backend = self.device.hip_backend().ok_or_else(|| Error::Unsupported {
             what: "hipBLASLt needs a HIP device".into(),
         })?;
         backend.ctx()?;
-        let raw_stream = stream.map(|s| s.raw()).unwrap_or(0);
+        let raw_stream = stream.map(|s| s.raw_handle()).unwrap_or(0);
         let desc = self.desc(plan, Some(&args))?;
         let layouts = [
             self.layout(&plan.a)?,
@@ -977,7 +1029,9 @@ impl HipBlasLt {
         let (alpha, beta) = (scalar(args.alpha), scalar(args.beta));
         let mut state = self.lock();
         if let Some(prev) = state.last_stream.filter(|&p| p != raw_stream) {
-            backend.stream_synchronize(prev)?;
+            // The previous matmul may still be using the workspace on its stream: this one starts after it.
+            backend.event_record(self.order_event, prev)?;
+            backend.stream_wait_event(raw_stream, self.order_event)?;
         }
         if algo.workspace_bytes > state.workspace.as_ref().map_or(0, |w| w.len()) {
             state.workspace = Some(DeviceBuffer::zeroed(&self.device, algo.workspace_bytes)?);
@@ -1017,6 +1071,9 @@ impl Drop for HipBlasLt {
             let _ = b.ctx();
         }
         let _ = unsafe { self.raw().hipblasLtDestroy(self.handle as hipblasLtHandle_t) };
+        if let Some(b) = self.device.hip_backend() {
+            b.event_destroy(self.order_event);
+        }
     }
 }
 
@@ -1025,11 +1082,7 @@ fn check_args(plan: &MatmulPlan, args: &MatmulArgs<'_>, dev: &Device) -> Result<
     let (m, n, k) = plan.dims();
     let batch = plan.d.batch_count as u64;
     let check_buf = |what: &str, dtype: DType, len: usize, device: &Device, want: DType, need: usize| -> Result<()> {
-        if !device.same_as(dev) {
-            return Err(Error::DeviceMismatch {
-                what: format!("{what} is on {}, hipBLASLt on {}", device.name(), dev.name()),
-            });
-        }
+        dev.check_same(&format!("hipBLASLt operand {what}"), device)?;
         if dtype != want {
             return Err(Error::UnsupportedDType {
                 what: what.to_string(),

@@ -1,5 +1,7 @@
-//! The thin safe layer over the devices: [`Device`] (a HIP GPU or the CPU emulator), [`DeviceBuffer`], [`Stream`],
-//! [`Event`], and the kernel launch of docs/kernel-abi.md §4.
+//! The thin safe layer over the devices: [`Device`] (a HIP GPU or the CPU emulator), device memory ([`DeviceBuffer`],
+//! owned or borrowed from another framework, its views [`DeviceView`]/[`DeviceViewMut`], and the [`DevicePtr`] /
+//! [`DevicePtrMut`] traits every API takes), [`Stream`] (created, default, or foreign), [`Event`], and the kernel
+//! launch of docs/kernel-abi.md §4.
 //!
 //! ```no_run
 //! use hipforge::runtime::{Arch, Device, LaunchConfig};
@@ -12,8 +14,22 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Nothing above this module touches a raw pointer: typed layers put [`DeviceBuffer::device_ptr`] addresses into
-//! `#[repr(C)]` params structs and call the `unsafe` [`Device::launch`] after validating shapes.
+//! Memory and streams another framework owns join in without copies:
+//!
+//! ```no_run
+//! use hipforge::runtime::{Device, DeviceBuffer, Stream};
+//! # fn main() -> hipforge::Result<()> {
+//! # let (ptr, len, raw_stream) = (0u64, 0usize, std::ptr::null_mut());
+//! let dev = Device::hip(0)?;
+//! // SAFETY: `ptr` holds `len` f32 of device 0 and outlives `x`; `raw_stream` is a stream of device 0.
+//! let x = unsafe { DeviceBuffer::<f32>::from_raw(&dev, ptr, len)? }; // never freed by hipforge
+//! let stream = unsafe { Stream::from_raw(&dev, raw_stream) }; // never destroyed by hipforge
+//! let first_half = x.slice(..len / 2)?; // a view: any API that reads device memory takes it
+//! # let _ = (first_half, stream); Ok(()) }
+//! ```
+//!
+//! Nothing above this module touches a raw pointer: typed layers put [`DevicePtr::device_ptr`] addresses into
+//! `#[repr(C)]` params structs and call the `unsafe` [`Stream::launch`] after validating shapes.
 
 mod arch;
 mod buffer;
@@ -27,8 +43,9 @@ mod repr;
 mod stream;
 
 pub use arch::Arch;
-pub use buffer::DeviceBuffer;
-pub use device::Device;
+pub(crate) use buffer::check_workspace;
+pub use buffer::{DeviceBuffer, DevicePtr, DevicePtrMut, DeviceView, DeviceViewMut};
+pub use device::{Device, DeviceId};
 pub use hip::DeviceProperties;
 pub use hip_runtime::{format_hip_version, HipRuntime};
 pub use launch::LaunchConfig;

@@ -93,7 +93,12 @@ fn build_section() {
 
 fn best_section() {
     match Device::best() {
-        Ok(d) if d.is_emulator() => println!("best device: {} (no usable HIP GPU)", d.name()),
+        Ok(d) if d.is_emulator() => {
+            println!("best device: {} (no usable HIP GPU)", d.name());
+            if let Some(why) = d.fallback_reason() {
+                println!("  why the emulator: {why}");
+            }
+        }
         Ok(d) => println!("best device: HIP GPU 0, {} ({})", d.name(), d.arch()),
         Err(e) => println!("best device: none — {e}"),
     }
