@@ -96,6 +96,41 @@ __device__ __attribute__((always_inline)) inline typename acc_of<A>::type mfma_d
     return acc;
 }
 
+// ---- one dense 32x32 MFMA for 16-bit inputs: gfx942 32x32x8 (specs/mfma.md rows 2, 4), gfx950 32x32x16 (rows 11,
+// 12). A: lane L holds row L%32 and the run of K elements (k/2)·⌊L/32⌋ ... + k/2 − 1; B likewise with its column.
+// D (16 f32): element r of lane L is D[8⌊r/4⌋ + 4⌊L/32⌋ + r%4][L%32]. Half the instructions of 16x16 tiles for the
+// same work (attention's choice on both archs).
+inline constexpr int mfma_wide_dwords =
+#if defined(__gfx950__)
+    4;
+#else
+    2;
+#endif
+template <fmt A>
+__device__ __attribute__((always_inline)) inline f32x16 mfma_wide(f32x16 acc, typename dwords_of<mfma_wide_dwords>::type a,
+                                                                  typename dwords_of<mfma_wide_dwords>::type b) {
+    static_assert(A == fmt::bf16 || A == fmt::f16, "mfma_wide: 16-bit inputs");
+#if defined(__gfx950__)
+    if constexpr (A == fmt::bf16)
+        return __builtin_amdgcn_mfma_f32_32x32x16_bf16(__builtin_bit_cast(bf16x8, a), __builtin_bit_cast(bf16x8, b), acc, 0,
+                                                       0, 0);
+    else
+        return __builtin_amdgcn_mfma_f32_32x32x16_f16(__builtin_bit_cast(f16x8, a), __builtin_bit_cast(f16x8, b), acc, 0,
+                                                      0, 0);
+#elif defined(__gfx942__)
+    if constexpr (A == fmt::bf16)
+        return __builtin_amdgcn_mfma_f32_32x32x8bf16_1k(__builtin_bit_cast(i16x4, a), __builtin_bit_cast(i16x4, b), acc, 0,
+                                                        0, 0);
+    else
+        return __builtin_amdgcn_mfma_f32_32x32x8f16(__builtin_bit_cast(f16x4, a), __builtin_bit_cast(f16x4, b), acc, 0, 0,
+                                                    0);
+#else
+    (void)a;
+    (void)b;
+    return acc;
+#endif
+}
+
 // Half a K step (one chunk, 64 bytes of K) for one 16x16 tile; only where mma_by_chunk<A>.
 template <fmt A, fmt B>
 __device__ inline typename acc_of<A>::type mma_k64(typename acc_of<A>::type acc, const u32x4& a, const u32x4& b) {

@@ -54,9 +54,34 @@ struct mma16 {
     static constexpr fmt F = fmt_of<T>::value;
     static constexpr int dwords = mfma_dense_dwords<F>;
     static constexpr int k = 16 * dwords / fmt_bytes<F>;  // 4 lane groups x the lane's elements
+    using acc = f32x4;
     __device__ static f32x4 run(frag<dwords> a, frag<dwords> b, f32x4 c) {
         return mfma_dense<F>(c, __builtin_bit_cast(mfma_dense_operand<F>, a), __builtin_bit_cast(mfma_dense_operand<F>, b));
     }
+};
+
+// The 32x32 MFMA of a 16-bit type (hipforge/mfma.hpp, mfma_wide): k = 16 (gfx950) or 8 (gfx942) per instruction.
+template <class T>
+struct mma32 {
+    static constexpr fmt F = fmt_of<T>::value;
+    static_assert(fmt_bytes<F> == 2, "mma32: 16-bit inputs");
+    static constexpr int dwords = mfma_wide_dwords;
+    static constexpr int k = 2 * dwords * 2;  // 2 lane halves x the lane's 16-bit elements
+    using acc = f32x16;
+    using operand = typename dwords_of<mfma_wide_dwords>::type;
+    __device__ static f32x16 run(frag<dwords> a, frag<dwords> b, f32x16 c) {
+        return mfma_wide<F>(c, __builtin_bit_cast(operand, a), __builtin_bit_cast(operand, b));
+    }
+};
+
+// The MFMA of a W×W tile (W = 16 or 32).
+template <class T, int W>
+struct mma_of {
+    using type = mma16<T>;
+};
+template <class T>
+struct mma_of<T, 32> {
+    using type = mma32<T>;
 };
 
 // The type P and Vᵀ take in the P·V product: the input type for 16-bit inputs; bf16 for FP8 (V is decoded exactly
