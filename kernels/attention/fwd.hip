@@ -194,10 +194,20 @@ __device__ void fwd(const AttnFwdParams& p_in) {
     if (p.cu_seqlens_q) {
         const int32_t* cq = (const int32_t*)p.cu_seqlens_q;
         const int32_t* ck = (const int32_t*)p.cu_seqlens_k;
-        tq0 = cq[b];
-        sq = cq[b + 1] - tq0;
-        tk0 = ck[b];
-        sk = ck[b + 1] - tk0;
+        // The values are the block's, but a load through a generic pointer counts as divergent to the compiler, which
+        // then runs the KV loop's uniform branches (tile visible, mask needed) under exec masks. Said uniform on
+        // gfx950 with 16-bit inputs (d128 bf16 modeled 2488 -> 2360 VALU/SIMD); on gfx942 the same costs 2 VGPRs of
+        // scratch at d128 with clang-22, and FP8 spills more SGPRs, so there the loads stay as they are.
+        auto uni = [](int x) {
+#if defined(__gfx950__)
+            if constexpr (ES == 2) return __builtin_amdgcn_readfirstlane(x);  // FP8: more SGPR spills, modeled
+#endif
+            return x;
+        };
+        tq0 = uni(cq[b]);
+        sq = uni(cq[b + 1]) - tq0;
+        tk0 = uni(ck[b]);
+        sk = uni(ck[b + 1]) - tk0;
     }
     const int q0 = qb * kBlockRows;
     if (q0 >= sq) return;  // block-uniform: no barrier has been reached yet
@@ -779,17 +789,17 @@ HF_MODEL_PATH(hf_attn_decode_f8e4m3_d256, all, "via:buffer_load", "via:ds_write_
 // spill moves, LDS waits and modeled bounds of the steady-state loop no worse than at this commit (clang-22).
 // Regression floors only; the kernel-performance issues raise them to the anchors' level.
 HF_MODEL_EXPECT(hf_attn_fwd_bf16_d64, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 6", "lgkm_waits <= 34", "exposed_lds <= 252", "opt >= 0.51", "pess >= 0.33")
-HF_MODEL_EXPECT(hf_attn_fwd_bf16_d64, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 6", "lgkm_waits <= 18", "exposed_lds <= 472", "opt >= 0.45", "pess >= 0.31")
+HF_MODEL_EXPECT(hf_attn_fwd_bf16_d64, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 6", "lgkm_waits <= 18", "exposed_lds <= 476", "opt >= 0.47", "pess >= 0.32")
 HF_MODEL_EXPECT(hf_attn_fwd_bf16_d128, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 4", "lgkm_waits <= 66", "exposed_lds <= 276", "opt >= 0.87", "pess >= 0.46")
-HF_MODEL_EXPECT(hf_attn_fwd_bf16_d128, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 6", "lgkm_waits <= 34", "exposed_lds <= 640", "opt >= 0.82", "pess >= 0.45")
+HF_MODEL_EXPECT(hf_attn_fwd_bf16_d128, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 4", "lgkm_waits <= 34", "exposed_lds <= 640", "opt >= 0.86", "pess >= 0.46")
 HF_MODEL_EXPECT(hf_attn_fwd_bf16_d256, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 66", "exposed_lds <= 460", "opt >= 0.87", "pess >= 0.48")
-HF_MODEL_EXPECT(hf_attn_fwd_bf16_d256, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 35", "exposed_lds <= 764", "opt >= 0.87", "pess >= 0.48")
+HF_MODEL_EXPECT(hf_attn_fwd_bf16_d256, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 35", "exposed_lds <= 824", "opt >= 0.87", "pess >= 0.50")
 HF_MODEL_EXPECT(hf_attn_fwd_f16_d64, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 4", "lgkm_waits <= 34", "exposed_lds <= 260", "opt >= 0.70", "pess >= 0.41")
-HF_MODEL_EXPECT(hf_attn_fwd_f16_d64, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 6", "lgkm_waits <= 18", "exposed_lds <= 472", "opt >= 0.41", "pess >= 0.29")
+HF_MODEL_EXPECT(hf_attn_fwd_f16_d64, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 5", "lgkm_waits <= 18", "exposed_lds <= 476", "opt >= 0.44", "pess >= 0.30")
 HF_MODEL_EXPECT(hf_attn_fwd_f16_d128, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 2", "lgkm_waits <= 66", "exposed_lds <= 600", "opt >= 1.00", "pess >= 0.53")
-HF_MODEL_EXPECT(hf_attn_fwd_f16_d128, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 6", "lgkm_waits <= 34", "exposed_lds <= 640", "opt >= 0.75", "pess >= 0.43")
+HF_MODEL_EXPECT(hf_attn_fwd_f16_d128, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 4", "lgkm_waits <= 34", "exposed_lds <= 640", "opt >= 0.82", "pess >= 0.45")
 HF_MODEL_EXPECT(hf_attn_fwd_f16_d256, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 66", "exposed_lds <= 460", "opt >= 0.87", "pess >= 0.51")
-HF_MODEL_EXPECT(hf_attn_fwd_f16_d256, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 35", "exposed_lds <= 724", "opt >= 0.87", "pess >= 0.46")
+HF_MODEL_EXPECT(hf_attn_fwd_f16_d256, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 35", "exposed_lds <= 820", "opt >= 0.87", "pess >= 0.49")
 HF_MODEL_EXPECT(hf_attn_fwd_f8e4m3_d64, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 43", "lgkm_waits <= 29", "exposed_lds <= 248", "opt >= 0.31", "pess >= 0.23")
 HF_MODEL_EXPECT(hf_attn_fwd_f8e4m3_d64, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 43", "lgkm_waits <= 20", "exposed_lds <= 268", "opt >= 0.26", "pess >= 0.20")
 HF_MODEL_EXPECT(hf_attn_fwd_f8e4m3_d128, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 36", "lgkm_waits <= 53", "exposed_lds <= 200", "opt >= 0.57", "pess >= 0.36")
@@ -797,17 +807,17 @@ HF_MODEL_EXPECT(hf_attn_fwd_f8e4m3_d128, gfx950, "scratch == 0", "unknown_mfma =
 HF_MODEL_EXPECT(hf_attn_fwd_f8e4m3_d256, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 50", "exposed_lds <= 404", "opt >= 0.71", "pess >= 0.41")
 HF_MODEL_EXPECT(hf_attn_fwd_f8e4m3_d256, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 35", "exposed_lds <= 520", "opt >= 0.45", "pess >= 0.31")
 HF_MODEL_EXPECT(hf_attn_decode_bf16_d64, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 35", "exposed_lds <= 284", "opt >= 0.42", "pess >= 0.30")
-HF_MODEL_EXPECT(hf_attn_decode_bf16_d64, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 19", "exposed_lds <= 392", "opt >= 0.40", "pess >= 0.28")
+HF_MODEL_EXPECT(hf_attn_decode_bf16_d64, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 19", "exposed_lds <= 468", "opt >= 0.43", "pess >= 0.30")
 HF_MODEL_EXPECT(hf_attn_decode_bf16_d128, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 67", "exposed_lds <= 672", "opt >= 0.69", "pess >= 0.41")
-HF_MODEL_EXPECT(hf_attn_decode_bf16_d128, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 35", "exposed_lds <= 620", "opt >= 0.67", "pess >= 0.40")
+HF_MODEL_EXPECT(hf_attn_decode_bf16_d128, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 35", "exposed_lds <= 696", "opt >= 0.71", "pess >= 0.41")
 HF_MODEL_EXPECT(hf_attn_decode_bf16_d256, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 66", "exposed_lds <= 460", "opt >= 0.87", "pess >= 0.48")
-HF_MODEL_EXPECT(hf_attn_decode_bf16_d256, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 35", "exposed_lds <= 764", "opt >= 0.87", "pess >= 0.48")
+HF_MODEL_EXPECT(hf_attn_decode_bf16_d256, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 35", "exposed_lds <= 824", "opt >= 0.87", "pess >= 0.50")
 HF_MODEL_EXPECT(hf_attn_decode_f16_d64, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 35", "exposed_lds <= 284", "opt >= 0.55", "pess >= 0.35")
-HF_MODEL_EXPECT(hf_attn_decode_f16_d64, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 19", "exposed_lds <= 428", "opt >= 0.35", "pess >= 0.26")
+HF_MODEL_EXPECT(hf_attn_decode_f16_d64, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 19", "exposed_lds <= 504", "opt >= 0.40", "pess >= 0.28")
 HF_MODEL_EXPECT(hf_attn_decode_f16_d128, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 67", "exposed_lds <= 684", "opt >= 0.85", "pess >= 0.46")
-HF_MODEL_EXPECT(hf_attn_decode_f16_d128, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 35", "exposed_lds <= 676", "opt >= 0.61", "pess >= 0.38")
+HF_MODEL_EXPECT(hf_attn_decode_f16_d128, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 35", "exposed_lds <= 720", "opt >= 0.67", "pess >= 0.40")
 HF_MODEL_EXPECT(hf_attn_decode_f16_d256, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 66", "exposed_lds <= 460", "opt >= 0.87", "pess >= 0.51")
-HF_MODEL_EXPECT(hf_attn_decode_f16_d256, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 35", "exposed_lds <= 724", "opt >= 0.87", "pess >= 0.47")
+HF_MODEL_EXPECT(hf_attn_decode_f16_d256, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 35", "exposed_lds <= 820", "opt >= 0.87", "pess >= 0.49")
 HF_MODEL_EXPECT(hf_attn_decode_f8e4m3_d64, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 27", "exposed_lds <= 264", "opt >= 0.28", "pess >= 0.22")
 HF_MODEL_EXPECT(hf_attn_decode_f8e4m3_d64, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 18", "exposed_lds <= 300", "opt >= 0.22", "pess >= 0.18")
 HF_MODEL_EXPECT(hf_attn_decode_f8e4m3_d128, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 51", "exposed_lds <= 336", "opt >= 0.52", "pess >= 0.34")
