@@ -467,9 +467,12 @@ __device__ void fwd(const AttnFwdParams& p_in) {
     // the first tile's "previous P·V" reads starts as zeros too (below), so every visible tile takes the same path.
     // (A wave whose first visible tile is not the block's first multiplies that earlier tile's Vᵀ by zeros: like
     // the masked keys of a partly visible tile, it only adds 0 when V is finite.)
-    pfrags pf;
-    clear(pf);
-    bool pending = false;  // pf holds a P whose P·V product is not done
+    // P of the last tile this wave computed lives in one of two register sets, pa and pb, which trade roles every
+    // tile (where the loop runs two tiles per trip, kTwoTiles below, each set has fixed registers and no copy is
+    // needed).
+    pfrags pa;
+    clear(pa);
+    bool pending = false;  // the current P set holds a P whose P·V product is not done
 
     if (t_begin < t_end) {
         load_k(t_begin);
@@ -478,8 +481,12 @@ __device__ void fwd(const AttnFwdParams& p_in) {
             *(dw4*)(smem + tiles::stage_bytes + tiles::k_bytes + c * 16) = dw4{0u, 0u, 0u, 0u};
     }
     __syncthreads();
-    for (int t = t_begin; t < t_end; ++t) {
-        const int stage = (t - t_begin) & 1;
+    // Two tiles per trip everywhere but gfx950 with 16-bit inputs up to head dim 128, where the unrolled loop runs out
+    // of registers (256 VGPRs, 64-bit register copies per tile; modeled d128 bf16 2360 -> 2568 VALU/SIMD; decode
+    // d128 drops to 2 waves per SIMD): there one tile per trip, in the second loop below.
+    constexpr bool kTwoTiles = !(kVtr && D <= 128);
+    // One KV tile t in LDS stage `stage`: pf holds P(t−1) (zeros when none is pending); P(t) goes to pn.
+    auto tile = [&](int t, int stage, pfrags& pf, pfrags& pn) {
         const unsigned char* kt = smem + stage * tiles::stage_bytes;
         const unsigned char* vt_prev = smem + (stage ^ 1) * tiles::stage_bytes + tiles::k_bytes;  // Vᵀ(t−1)
         // Unconditional, so that the loop is one path: past the last tile, K(t_end) is a wasted load (zeros beyond
@@ -494,7 +501,6 @@ __device__ void fwd(const AttnFwdParams& p_in) {
             prio_low();
             const bool rescaling = scores_and_max(s, t * BN, m_next, alpha);
             store_v(stage);
-            pfrags pn;
             if (rescaling) {
                 // m moves for some row of the wave (always on its first visible tile; rare later for typical
                 // scores): settle P·V of tile t−1 in the old scale first, then rescale O and l. The block below
@@ -510,21 +516,82 @@ __device__ void fwd(const AttnFwdParams& p_in) {
                 }
             }
             softmax_exp_pv(vt_prev, pf, s, pn);  // one basic block: P·V(t−1) interleaved with exp(t)
-            for (int jc = 0; jc < JC; ++jc)
-                for (int qs = 0; qs < QS; ++qs) pf[jc][qs] = pn[jc][qs];
             pending = true;
         } else {
             store_v(stage);
-            if (pending) {  // the wave's rows see nothing from here on: settle the last P·V
-                pv(vt_prev, pf);
-                pending = false;
-                clear(pf);
-            }
+            if (pending) pv(vt_prev, pf);  // the wave's rows see nothing from here on: settle the last P·V
+            pending = false;
+            clear(pn);  // the next tile's "previous P"
         }
         store_k(stage ^ 1);
         __syncthreads();
+    };
+    auto vt_last = [&] { return smem + ((t_end - 1 - t_begin) & 1) * tiles::stage_bytes + tiles::k_bytes; };
+    if constexpr (kTwoTiles) {
+        pfrags pb;
+        int t = t_begin;
+        for (; t + 1 < t_end; t += 2) {
+            tile(t, 0, pa, pb);
+            tile(t + 1, 1, pb, pa);
+        }
+        const bool odd = t < t_end;  // one tile left: P ends up in pb
+        if (odd) tile(t, 0, pa, pb);
+        if (pending) {
+            if (odd) pv(vt_last(), pb);
+            else pv(vt_last(), pa);
+        }
+    } else {
+        // The same tile as `tile` above, written out: called through the lambda, this one-tile loop compiled to 19
+        // more VALU instructions per tile (decode d128 bf16 on gfx950: modeled 71% -> 64%), while the two-tile loop
+        // compiles best through it (an inner unrolled loop instead costs 8% on gfx942). P(t) is copied into pa.
+        for (int t = t_begin; t < t_end; ++t) {
+            const int stage = (t - t_begin) & 1;
+            const unsigned char* kt = smem + stage * tiles::stage_bytes;
+            const unsigned char* vt_prev = smem + (stage ^ 1) * tiles::stage_bytes + tiles::k_bytes;  // Vᵀ(t−1)
+            // Unconditional, so that the loop is one path: past the last tile, K(t_end) is a wasted load (zeros beyond
+            // the sequence, clamped) into a stage nobody reads.
+            load_v(t);
+            load_k(t + 1);
+            if (sees(t * BN)) {
+                acc_t s[JT][QS];
+                float m_next[QS], alpha[QS];
+                prio_high();  // an MFMA burst: let it issue ahead of the other wave's VALU work on this SIMD
+                qk(kt, s);
+                prio_low();
+                const bool rescaling = scores_and_max(s, t * BN, m_next, alpha);
+                store_v(stage);
+                pfrags pn;
+                if (rescaling) {
+                    // m moves for some row of the wave (always on its first visible tile; rare later for typical
+                    // scores): settle P·V of tile t−1 in the old scale first, then rescale O and l. The block below
+                    // then multiplies tile t−1's Vᵀ by zeros (pa = 0).
+                    if (pending) {
+                        pv(vt_prev, pa);
+                        clear(pa);
+                    }
+                    for (int qs = 0; qs < QS; ++qs) {
+                        for (int dt = 0; dt < DT; ++dt) o[dt][qs] *= alpha[qs];  // alpha = 1 where m stays
+                        l[qs] *= alpha[qs];
+                        m[qs] = m_next[qs];
+                    }
+                }
+                softmax_exp_pv(vt_prev, pa, s, pn);  // one basic block: P·V(t−1) interleaved with exp(t)
+                for (int jc = 0; jc < JC; ++jc)
+                    for (int qs = 0; qs < QS; ++qs) pa[jc][qs] = pn[jc][qs];
+                pending = true;
+            } else {
+                store_v(stage);
+                if (pending) {  // the wave's rows see nothing from here on: settle the last P·V
+                    pv(vt_prev, pa);
+                    pending = false;
+                    clear(pa);
+                }
+            }
+            store_k(stage ^ 1);
+            __syncthreads();
+        }
+        if (pending) pv(vt_last(), pa);
     }
-    if (pending) pv(smem + ((t_end - 1 - t_begin) & 1) * tiles::stage_bytes + tiles::k_bytes, pf);
 
     // ---- epilogue: O = Oᵀ / l (· descale_v), LSE = ln(Σ exp) = (m + log2 l)·ln 2; a row that saw nothing: 0, −inf
     // The parameters are read again here (hipforge/softmax.hpp, reload_params): otherwise the compiler loads them all
@@ -750,79 +817,80 @@ HF_ISA_INTERLEAVE(hf_attn_fwd_f8e4m3_d256, gfx942, "v_mfma", "v_exp_f32", 6)
 HF_ISA_INTERLEAVE(hf_attn_decode_bf16_d256, gfx942, "v_mfma", "v_exp_f32", 6)
 HF_ISA_INTERLEAVE(hf_attn_decode_f16_d256, gfx942, "v_mfma", "v_exp_f32", 6)
 
-// The steady state for `hipforge model` (src/isa/loops.rs): a tile that loads the next K and this tile's V, stages
-// them in LDS (V element by element where it is stored transposed), and does one tile of work per wave (Sᵀ = K·Qᵀ
-// plus Oᵀ += Vᵀ·Pᵀ: 4·rows·keys·D operations), which excludes the rare rescale branch that settles the deferred P·V
-// early.
-HF_MODEL_PATH(hf_attn_fwd_bf16_d64, gfx942, "via:buffer_load", "via:ds_write_b16", "via:ds_write_b128", "flops:524288")
-HF_MODEL_PATH(hf_attn_fwd_bf16_d64, gfx950, "via:buffer_load", "via:ds_write_b128", "flops:524288")
-HF_MODEL_PATH(hf_attn_fwd_bf16_d128, gfx942, "via:buffer_load", "via:ds_write_b16", "via:ds_write_b128", "flops:1048576")
-HF_MODEL_PATH(hf_attn_fwd_bf16_d128, gfx950, "via:buffer_load", "via:ds_write_b128", "flops:1048576")
-HF_MODEL_PATH(hf_attn_fwd_bf16_d256, gfx942, "via:buffer_load", "via:ds_write_b16", "via:ds_write_b128", "flops:524288")
-HF_MODEL_PATH(hf_attn_fwd_bf16_d256, gfx950, "via:buffer_load", "via:ds_write_b128", "flops:524288")
-HF_MODEL_PATH(hf_attn_fwd_f16_d64, gfx942, "via:buffer_load", "via:ds_write_b16", "via:ds_write_b128", "flops:524288")
-HF_MODEL_PATH(hf_attn_fwd_f16_d64, gfx950, "via:buffer_load", "via:ds_write_b128", "flops:524288")
-HF_MODEL_PATH(hf_attn_fwd_f16_d128, gfx942, "via:buffer_load", "via:ds_write_b16", "via:ds_write_b128", "flops:1048576")
-HF_MODEL_PATH(hf_attn_fwd_f16_d128, gfx950, "via:buffer_load", "via:ds_write_b128", "flops:1048576")
-HF_MODEL_PATH(hf_attn_fwd_f16_d256, gfx942, "via:buffer_load", "via:ds_write_b16", "via:ds_write_b128", "flops:524288")
-HF_MODEL_PATH(hf_attn_fwd_f16_d256, gfx950, "via:buffer_load", "via:ds_write_b128", "flops:524288")
-HF_MODEL_PATH(hf_attn_fwd_f8e4m3_d64, all, "via:buffer_load", "via:ds_write_b16", "via:ds_write_b128", "flops:524288")
-HF_MODEL_PATH(hf_attn_fwd_f8e4m3_d128, all, "via:buffer_load", "via:ds_write_b16", "via:ds_write_b128", "flops:1048576")
-HF_MODEL_PATH(hf_attn_fwd_f8e4m3_d256, all, "via:buffer_load", "via:ds_write_b16", "via:ds_write_b128", "flops:524288")
-HF_MODEL_PATH(hf_attn_decode_bf16_d64, gfx942, "via:buffer_load", "via:ds_write_b16", "via:ds_write_b128", "flops:262144")
-HF_MODEL_PATH(hf_attn_decode_bf16_d64, gfx950, "via:buffer_load", "via:ds_write_b128", "flops:262144")
-HF_MODEL_PATH(hf_attn_decode_bf16_d128, gfx942, "via:buffer_load", "via:ds_write_b16", "via:ds_write_b128", "flops:524288")
-HF_MODEL_PATH(hf_attn_decode_bf16_d128, gfx950, "via:buffer_load", "via:ds_write_b128", "flops:524288")
-HF_MODEL_PATH(hf_attn_decode_bf16_d256, gfx942, "via:buffer_load", "via:ds_write_b16", "via:ds_write_b128", "flops:524288")
-HF_MODEL_PATH(hf_attn_decode_bf16_d256, gfx950, "via:buffer_load", "via:ds_write_b128", "flops:524288")
-HF_MODEL_PATH(hf_attn_decode_f16_d64, gfx942, "via:buffer_load", "via:ds_write_b16", "via:ds_write_b128", "flops:262144")
-HF_MODEL_PATH(hf_attn_decode_f16_d64, gfx950, "via:buffer_load", "via:ds_write_b128", "flops:262144")
-HF_MODEL_PATH(hf_attn_decode_f16_d128, gfx942, "via:buffer_load", "via:ds_write_b16", "via:ds_write_b128", "flops:524288")
-HF_MODEL_PATH(hf_attn_decode_f16_d128, gfx950, "via:buffer_load", "via:ds_write_b128", "flops:524288")
-HF_MODEL_PATH(hf_attn_decode_f16_d256, gfx942, "via:buffer_load", "via:ds_write_b16", "via:ds_write_b128", "flops:524288")
-HF_MODEL_PATH(hf_attn_decode_f16_d256, gfx950, "via:buffer_load", "via:ds_write_b128", "flops:524288")
-HF_MODEL_PATH(hf_attn_decode_f8e4m3_d64, all, "via:buffer_load", "via:ds_write_b16", "via:ds_write_b128", "flops:262144")
-HF_MODEL_PATH(hf_attn_decode_f8e4m3_d128, all, "via:buffer_load", "via:ds_write_b16", "via:ds_write_b128", "flops:524288")
-HF_MODEL_PATH(hf_attn_decode_f8e4m3_d256, all, "via:buffer_load", "via:ds_write_b16", "via:ds_write_b128", "flops:524288")
+// The steady state for `hipforge model` (src/isa/loops.rs): a trip of two tiles (units:2, where the loop is unrolled
+// twice) or one, each loading the next K and its V, staging them in LDS (V element by element where it is stored
+// transposed), and doing one tile of work per wave (Sᵀ = K·Qᵀ plus Oᵀ += Vᵀ·Pᵀ: 4·rows·keys·D operations), which
+// excludes the rare rescale branch that settles the deferred P·V early; both tiles of the trip visible (each takes
+// its row max through ds_bpermute).
+HF_MODEL_PATH(hf_attn_fwd_bf16_d64, gfx942, "via:buffer_load", "via:ds_bpermute*2", "via:ds_write_b16", "via:ds_write_b128", "flops:1048576", "units:2")
+HF_MODEL_PATH(hf_attn_fwd_bf16_d64, gfx950, "via:buffer_load", "via:ds_bpermute", "via:ds_write_b128", "flops:524288")
+HF_MODEL_PATH(hf_attn_fwd_bf16_d128, gfx942, "via:buffer_load", "via:ds_bpermute*2", "via:ds_write_b16", "via:ds_write_b128", "flops:2097152", "units:2")
+HF_MODEL_PATH(hf_attn_fwd_bf16_d128, gfx950, "via:buffer_load", "via:ds_bpermute", "via:ds_write_b128", "flops:1048576")
+HF_MODEL_PATH(hf_attn_fwd_bf16_d256, gfx942, "via:buffer_load", "via:ds_bpermute*2", "via:ds_write_b16", "via:ds_write_b128", "flops:1048576", "units:2")
+HF_MODEL_PATH(hf_attn_fwd_bf16_d256, gfx950, "via:buffer_load", "via:ds_bpermute*2", "via:ds_write_b128", "flops:1048576", "units:2")
+HF_MODEL_PATH(hf_attn_fwd_f16_d64, gfx942, "via:buffer_load", "via:ds_bpermute*2", "via:ds_write_b16", "via:ds_write_b128", "flops:1048576", "units:2")
+HF_MODEL_PATH(hf_attn_fwd_f16_d64, gfx950, "via:buffer_load", "via:ds_bpermute", "via:ds_write_b128", "flops:524288")
+HF_MODEL_PATH(hf_attn_fwd_f16_d128, gfx942, "via:buffer_load", "via:ds_bpermute*2", "via:ds_write_b16", "via:ds_write_b128", "flops:2097152", "units:2")
+HF_MODEL_PATH(hf_attn_fwd_f16_d128, gfx950, "via:buffer_load", "via:ds_bpermute", "via:ds_write_b128", "flops:1048576")
+HF_MODEL_PATH(hf_attn_fwd_f16_d256, gfx942, "via:buffer_load", "via:ds_bpermute*2", "via:ds_write_b16", "via:ds_write_b128", "flops:1048576", "units:2")
+HF_MODEL_PATH(hf_attn_fwd_f16_d256, gfx950, "via:buffer_load", "via:ds_bpermute*2", "via:ds_write_b128", "flops:1048576", "units:2")
+HF_MODEL_PATH(hf_attn_fwd_f8e4m3_d64, all, "via:buffer_load", "via:ds_bpermute*2", "via:ds_write_b16", "via:ds_write_b128", "flops:1048576", "units:2")
+HF_MODEL_PATH(hf_attn_fwd_f8e4m3_d128, all, "via:buffer_load", "via:ds_bpermute*2", "via:ds_write_b16", "via:ds_write_b128", "flops:2097152", "units:2")
+HF_MODEL_PATH(hf_attn_fwd_f8e4m3_d256, all, "via:buffer_load", "via:ds_bpermute*2", "via:ds_write_b16", "via:ds_write_b128", "flops:1048576", "units:2")
+HF_MODEL_PATH(hf_attn_decode_bf16_d64, gfx942, "via:buffer_load", "via:ds_bpermute*2", "via:ds_write_b16", "via:ds_write_b128", "flops:524288", "units:2")
+HF_MODEL_PATH(hf_attn_decode_bf16_d64, gfx950, "via:buffer_load", "via:ds_bpermute", "via:ds_write_b128", "flops:262144")
+HF_MODEL_PATH(hf_attn_decode_bf16_d128, gfx942, "via:buffer_load", "via:ds_bpermute*2", "via:ds_write_b16", "via:ds_write_b128", "flops:1048576", "units:2")
+HF_MODEL_PATH(hf_attn_decode_bf16_d128, gfx950, "via:buffer_load", "via:ds_bpermute", "via:ds_write_b128", "flops:524288")
+HF_MODEL_PATH(hf_attn_decode_bf16_d256, gfx942, "via:buffer_load", "via:ds_bpermute*2", "via:ds_write_b16", "via:ds_write_b128", "flops:1048576", "units:2")
+HF_MODEL_PATH(hf_attn_decode_bf16_d256, gfx950, "via:buffer_load", "via:ds_bpermute*2", "via:ds_write_b128", "flops:1048576", "units:2")
+HF_MODEL_PATH(hf_attn_decode_f16_d64, gfx942, "via:buffer_load", "via:ds_bpermute*2", "via:ds_write_b16", "via:ds_write_b128", "flops:524288", "units:2")
+HF_MODEL_PATH(hf_attn_decode_f16_d64, gfx950, "via:buffer_load", "via:ds_bpermute", "via:ds_write_b128", "flops:262144")
+HF_MODEL_PATH(hf_attn_decode_f16_d128, gfx942, "via:buffer_load", "via:ds_bpermute*2", "via:ds_write_b16", "via:ds_write_b128", "flops:1048576", "units:2")
+HF_MODEL_PATH(hf_attn_decode_f16_d128, gfx950, "via:buffer_load", "via:ds_bpermute", "via:ds_write_b128", "flops:524288")
+HF_MODEL_PATH(hf_attn_decode_f16_d256, gfx942, "via:buffer_load", "via:ds_bpermute*2", "via:ds_write_b16", "via:ds_write_b128", "flops:1048576", "units:2")
+HF_MODEL_PATH(hf_attn_decode_f16_d256, gfx950, "via:buffer_load", "via:ds_bpermute*2", "via:ds_write_b128", "flops:1048576", "units:2")
+HF_MODEL_PATH(hf_attn_decode_f8e4m3_d64, all, "via:buffer_load", "via:ds_bpermute*2", "via:ds_write_b16", "via:ds_write_b128", "flops:524288", "units:2")
+HF_MODEL_PATH(hf_attn_decode_f8e4m3_d128, all, "via:buffer_load", "via:ds_bpermute*2", "via:ds_write_b16", "via:ds_write_b128", "flops:1048576", "units:2")
+HF_MODEL_PATH(hf_attn_decode_f8e4m3_d256, all, "via:buffer_load", "via:ds_bpermute*2", "via:ds_write_b16", "via:ds_write_b128", "flops:1048576", "units:2")
 
 // `hipforge model` floors (docs/model.md), checked by tests/model.rs: no scratch, known MFMA costs, and the
 // spill moves, LDS waits and modeled bounds of the steady-state loop no worse than at this commit (clang-22).
 // Regression floors only; the kernel-performance issues raise them to the anchors' level.
-HF_MODEL_EXPECT(hf_attn_fwd_bf16_d64, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 6", "lgkm_waits <= 34", "exposed_lds <= 252", "opt >= 0.51", "pess >= 0.33")
+HF_MODEL_EXPECT(hf_attn_fwd_bf16_d64, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 4", "lgkm_waits <= 34", "exposed_lds <= 260", "opt >= 0.54", "pess >= 0.35")
 HF_MODEL_EXPECT(hf_attn_fwd_bf16_d64, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 6", "lgkm_waits <= 18", "exposed_lds <= 476", "opt >= 0.47", "pess >= 0.32")
-HF_MODEL_EXPECT(hf_attn_fwd_bf16_d128, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 4", "lgkm_waits <= 66", "exposed_lds <= 276", "opt >= 0.87", "pess >= 0.46")
+HF_MODEL_EXPECT(hf_attn_fwd_bf16_d128, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 2", "lgkm_waits <= 66", "exposed_lds <= 508", "opt >= 0.95", "pess >= 0.48")
 HF_MODEL_EXPECT(hf_attn_fwd_bf16_d128, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 4", "lgkm_waits <= 34", "exposed_lds <= 640", "opt >= 0.86", "pess >= 0.46")
-HF_MODEL_EXPECT(hf_attn_fwd_bf16_d256, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 66", "exposed_lds <= 460", "opt >= 0.87", "pess >= 0.48")
-HF_MODEL_EXPECT(hf_attn_fwd_bf16_d256, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 35", "exposed_lds <= 824", "opt >= 0.87", "pess >= 0.50")
-HF_MODEL_EXPECT(hf_attn_fwd_f16_d64, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 4", "lgkm_waits <= 34", "exposed_lds <= 260", "opt >= 0.70", "pess >= 0.41")
+HF_MODEL_EXPECT(hf_attn_fwd_bf16_d256, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 66", "exposed_lds <= 460", "opt >= 0.87", "pess >= 0.51")
+HF_MODEL_EXPECT(hf_attn_fwd_bf16_d256, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 35", "exposed_lds <= 794", "opt >= 0.87", "pess >= 0.52")
+HF_MODEL_EXPECT(hf_attn_fwd_f16_d64, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 4", "lgkm_waits <= 34", "exposed_lds <= 260", "opt >= 0.78", "pess >= 0.43")
 HF_MODEL_EXPECT(hf_attn_fwd_f16_d64, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 5", "lgkm_waits <= 18", "exposed_lds <= 476", "opt >= 0.44", "pess >= 0.30")
-HF_MODEL_EXPECT(hf_attn_fwd_f16_d128, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 2", "lgkm_waits <= 66", "exposed_lds <= 600", "opt >= 1.00", "pess >= 0.53")
+HF_MODEL_EXPECT(hf_attn_fwd_f16_d128, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 2", "lgkm_waits <= 66", "exposed_lds <= 516", "opt >= 1.00", "pess >= 0.56")
 HF_MODEL_EXPECT(hf_attn_fwd_f16_d128, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 4", "lgkm_waits <= 34", "exposed_lds <= 640", "opt >= 0.82", "pess >= 0.45")
-HF_MODEL_EXPECT(hf_attn_fwd_f16_d256, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 66", "exposed_lds <= 460", "opt >= 0.87", "pess >= 0.51")
-HF_MODEL_EXPECT(hf_attn_fwd_f16_d256, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 35", "exposed_lds <= 820", "opt >= 0.87", "pess >= 0.49")
-HF_MODEL_EXPECT(hf_attn_fwd_f8e4m3_d64, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 43", "lgkm_waits <= 29", "exposed_lds <= 248", "opt >= 0.31", "pess >= 0.23")
-HF_MODEL_EXPECT(hf_attn_fwd_f8e4m3_d64, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 43", "lgkm_waits <= 20", "exposed_lds <= 268", "opt >= 0.26", "pess >= 0.20")
-HF_MODEL_EXPECT(hf_attn_fwd_f8e4m3_d128, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 36", "lgkm_waits <= 53", "exposed_lds <= 200", "opt >= 0.57", "pess >= 0.36")
-HF_MODEL_EXPECT(hf_attn_fwd_f8e4m3_d128, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 36", "lgkm_waits <= 36", "exposed_lds <= 256", "opt >= 0.50", "pess >= 0.33")
-HF_MODEL_EXPECT(hf_attn_fwd_f8e4m3_d256, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 50", "exposed_lds <= 404", "opt >= 0.71", "pess >= 0.41")
-HF_MODEL_EXPECT(hf_attn_fwd_f8e4m3_d256, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 35", "exposed_lds <= 520", "opt >= 0.45", "pess >= 0.31")
-HF_MODEL_EXPECT(hf_attn_decode_bf16_d64, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 35", "exposed_lds <= 284", "opt >= 0.42", "pess >= 0.30")
+HF_MODEL_EXPECT(hf_attn_fwd_f16_d256, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 66", "exposed_lds <= 444", "opt >= 0.87", "pess >= 0.56")
+HF_MODEL_EXPECT(hf_attn_fwd_f16_d256, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 35", "exposed_lds <= 774", "opt >= 0.87", "pess >= 0.50")
+HF_MODEL_EXPECT(hf_attn_fwd_f8e4m3_d64, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 29", "lgkm_waits <= 27", "exposed_lds <= 296", "opt >= 0.34", "pess >= 0.25")
+HF_MODEL_EXPECT(hf_attn_fwd_f8e4m3_d64, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 29", "lgkm_waits <= 18", "exposed_lds <= 366", "opt >= 0.33", "pess >= 0.25")
+HF_MODEL_EXPECT(hf_attn_fwd_f8e4m3_d128, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 22", "lgkm_waits <= 53", "exposed_lds <= 320", "opt >= 0.61", "pess >= 0.37")
+HF_MODEL_EXPECT(hf_attn_fwd_f8e4m3_d128, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 22", "lgkm_waits <= 36", "exposed_lds <= 388", "opt >= 0.55", "pess >= 0.35")
+HF_MODEL_EXPECT(hf_attn_fwd_f8e4m3_d256, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 50", "exposed_lds <= 446", "opt >= 0.79", "pess >= 0.44")
+HF_MODEL_EXPECT(hf_attn_fwd_f8e4m3_d256, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 35", "exposed_lds <= 570", "opt >= 0.49", "pess >= 0.32")
+HF_MODEL_EXPECT(hf_attn_decode_bf16_d64, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 35", "exposed_lds <= 292", "opt >= 0.45", "pess >= 0.31")
 HF_MODEL_EXPECT(hf_attn_decode_bf16_d64, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 19", "exposed_lds <= 468", "opt >= 0.43", "pess >= 0.30")
-HF_MODEL_EXPECT(hf_attn_decode_bf16_d128, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 67", "exposed_lds <= 672", "opt >= 0.69", "pess >= 0.41")
+HF_MODEL_EXPECT(hf_attn_decode_bf16_d128, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 67", "exposed_lds <= 748", "opt >= 0.75", "pess >= 0.42")
 HF_MODEL_EXPECT(hf_attn_decode_bf16_d128, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 35", "exposed_lds <= 696", "opt >= 0.71", "pess >= 0.41")
-HF_MODEL_EXPECT(hf_attn_decode_bf16_d256, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 66", "exposed_lds <= 460", "opt >= 0.87", "pess >= 0.48")
-HF_MODEL_EXPECT(hf_attn_decode_bf16_d256, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 35", "exposed_lds <= 824", "opt >= 0.87", "pess >= 0.50")
-HF_MODEL_EXPECT(hf_attn_decode_f16_d64, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 35", "exposed_lds <= 284", "opt >= 0.55", "pess >= 0.35")
+HF_MODEL_EXPECT(hf_attn_decode_bf16_d256, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 66", "exposed_lds <= 456", "opt >= 0.87", "pess >= 0.52")
+HF_MODEL_EXPECT(hf_attn_decode_bf16_d256, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 35", "exposed_lds <= 794", "opt >= 0.87", "pess >= 0.52")
+HF_MODEL_EXPECT(hf_attn_decode_f16_d64, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 35", "exposed_lds <= 292", "opt >= 0.61", "pess >= 0.38")
 HF_MODEL_EXPECT(hf_attn_decode_f16_d64, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 19", "exposed_lds <= 504", "opt >= 0.40", "pess >= 0.28")
-HF_MODEL_EXPECT(hf_attn_decode_f16_d128, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 67", "exposed_lds <= 684", "opt >= 0.85", "pess >= 0.46")
+HF_MODEL_EXPECT(hf_attn_decode_f16_d128, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 67", "exposed_lds <= 752", "opt >= 0.87", "pess >= 0.48")
 HF_MODEL_EXPECT(hf_attn_decode_f16_d128, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 35", "exposed_lds <= 720", "opt >= 0.67", "pess >= 0.40")
-HF_MODEL_EXPECT(hf_attn_decode_f16_d256, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 66", "exposed_lds <= 460", "opt >= 0.87", "pess >= 0.51")
-HF_MODEL_EXPECT(hf_attn_decode_f16_d256, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 35", "exposed_lds <= 820", "opt >= 0.87", "pess >= 0.49")
-HF_MODEL_EXPECT(hf_attn_decode_f8e4m3_d64, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 27", "exposed_lds <= 264", "opt >= 0.28", "pess >= 0.22")
-HF_MODEL_EXPECT(hf_attn_decode_f8e4m3_d64, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 18", "exposed_lds <= 300", "opt >= 0.22", "pess >= 0.18")
-HF_MODEL_EXPECT(hf_attn_decode_f8e4m3_d128, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 51", "exposed_lds <= 336", "opt >= 0.52", "pess >= 0.34")
-HF_MODEL_EXPECT(hf_attn_decode_f8e4m3_d128, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 34", "exposed_lds <= 356", "opt >= 0.40", "pess >= 0.28")
-HF_MODEL_EXPECT(hf_attn_decode_f8e4m3_d256, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 50", "exposed_lds <= 396", "opt >= 0.71", "pess >= 0.41")
-HF_MODEL_EXPECT(hf_attn_decode_f8e4m3_d256, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 35", "exposed_lds <= 520", "opt >= 0.45", "pess >= 0.31")
+HF_MODEL_EXPECT(hf_attn_decode_f16_d256, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 66", "exposed_lds <= 444", "opt >= 0.87", "pess >= 0.56")
+HF_MODEL_EXPECT(hf_attn_decode_f16_d256, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 35", "exposed_lds <= 774", "opt >= 0.87", "pess >= 0.50")
+HF_MODEL_EXPECT(hf_attn_decode_f8e4m3_d64, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 25", "exposed_lds <= 320", "opt >= 0.33", "pess >= 0.25")
+HF_MODEL_EXPECT(hf_attn_decode_f8e4m3_d64, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 16", "exposed_lds <= 359", "opt >= 0.29", "pess >= 0.23")
+HF_MODEL_EXPECT(hf_attn_decode_f8e4m3_d128, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 51", "exposed_lds <= 366", "opt >= 0.56", "pess >= 0.35")
+HF_MODEL_EXPECT(hf_attn_decode_f8e4m3_d128, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 2", "lgkm_waits <= 34", "exposed_lds <= 426", "opt >= 0.43", "pess >= 0.30")
+HF_MODEL_EXPECT(hf_attn_decode_f8e4m3_d256, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 50", "exposed_lds <= 446", "opt >= 0.80", "pess >= 0.44")
+HF_MODEL_EXPECT(hf_attn_decode_f8e4m3_d256, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 35", "exposed_lds <= 570", "opt >= 0.49", "pess >= 0.33")
 HF_MODEL_EXPECT(hf_attn_combine, gfx942, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 0", "exposed_lds <= 0")
 HF_MODEL_EXPECT(hf_attn_combine, gfx950, "scratch == 0", "unknown_mfma == 0", "spill_moves <= 0", "lgkm_waits <= 0", "exposed_lds <= 0")

@@ -111,10 +111,13 @@ pub enum PathRule {
     /// `flops:<N>`: only paths whose matrix instructions do N operations (`2·M·N·K` each) — one unit of work, so a
     /// rare branch that repeats MFMAs (a deferred product settled early) is not taken for the steady state.
     Flops(u64),
+    /// `units:<N>`: a trip of the path does N units of work (a loop unrolled N times); the model reports its counts
+    /// per unit. Does not affect the choice of path.
+    Units(u32),
 }
 
 impl PathRule {
-    /// Parses `"via:…"`, `"avoid:…"` or `"flops:N"`.
+    /// Parses `"via:…"`, `"avoid:…"`, `"flops:N"` or `"units:N"`.
     pub fn parse(s: &str) -> Option<PathRule> {
         if let Some(m) = s.strip_prefix("via:") {
             let (m, n) = match m.rsplit_once('*') {
@@ -125,6 +128,9 @@ impl PathRule {
         } else if let Some(m) = s.strip_prefix("avoid:") {
             Some(PathRule::Avoid(m.trim().to_string()))
         } else {
+            if let Some(n) = s.strip_prefix("units:") {
+                return n.trim().parse().ok().filter(|n| (1..=64).contains(n)).map(PathRule::Units);
+            }
             s.strip_prefix("flops:").and_then(|n| n.trim().parse().ok()).map(PathRule::Flops)
         }
     }
@@ -520,7 +526,7 @@ pub fn steady_path(
                     >= *n as usize
             }
             PathRule::Avoid(m) => !insns_on.iter().any(|&i| matches(&insns[i], m)),
-            PathRule::Flops(_) => true,
+            PathRule::Flops(_) | PathRule::Units(_) => true,
         })
         .collect();
     Some(SteadyPath {

@@ -571,6 +571,45 @@ pub struct Bounds {
     pub hbm_share: f64,
 }
 
+impl LoopCost {
+    /// The counts of one of `units` equal units of work of a trip (each rounded to the nearest integer).
+    pub fn per_unit(self, units: u32) -> LoopCost {
+        if units <= 1 {
+            return self;
+        }
+        let n32 = |x: u32| (x + units / 2) / units;
+        let n64 = |x: u64| (x + units as u64 / 2) / units as u64;
+        LoopCost {
+            instructions: n32(self.instructions),
+            mfma: n32(self.mfma),
+            mfma_cycles: n64(self.mfma_cycles),
+            flops: n64(self.flops),
+            unknown_mfma: self.unknown_mfma,
+            valu: n32(self.valu),
+            trans: n32(self.trans),
+            salu: n32(self.salu),
+            smem: n32(self.smem),
+            lds_instructions: n32(self.lds_instructions),
+            lds_read_bytes: n64(self.lds_read_bytes),
+            lds_write_bytes: n64(self.lds_write_bytes),
+            vmem_instructions: n32(self.vmem_instructions),
+            global_load_bytes: n64(self.global_load_bytes),
+            global_store_bytes: n64(self.global_store_bytes),
+            lds_dma_bytes: n64(self.lds_dma_bytes),
+            lgkm_waits: n32(self.lgkm_waits),
+            vm_waits: n32(self.vm_waits),
+            barriers: n32(self.barriers),
+            exposed_lds: n64(self.exposed_lds),
+            exposed_global: n64(self.exposed_global),
+            timeline_cycles: n64(self.timeline_cycles),
+            spill_moves: n32(self.spill_moves),
+            scratch_ops: n32(self.scratch_ops),
+            agpr_moves: n32(self.agpr_moves),
+            ..self
+        }
+    }
+}
+
 /// The bounds of `c` on `arch` with `waves` waves per SIMD and transcendentals at `trans_cycles`.
 pub fn bounds(arch: &str, c: &LoopCost, waves: u32, trans_cycles: u32) -> Option<Bounds> {
     let ac = arch_costs(arch)?;
@@ -617,7 +656,7 @@ pub struct KernelModel {
     pub path: (u32, u32),
     /// `(rule, met)` of each declared `HF_MODEL_PATH` rule.
     pub rules: Vec<(String, bool)>,
-    /// The counts of one trip.
+    /// The counts of one unit of work: one trip, or a trip's share when its rules declare `units:N`.
     pub cost: LoopCost,
     /// Bounds with transcendentals at 16 cycles (the default assumption).
     pub bounds16: Option<Bounds>,
@@ -701,7 +740,15 @@ pub fn assemble<S: AsRef<str>>(
     let waves = super::arch_limits(arch)
         .map(|l| super::occupancy(resources, &l).waves_per_simd)
         .unwrap_or(1);
-    let cost = cost(arch, path, a);
+    // A loop unrolled N times declares `units:N`: everything below is per unit of work.
+    let units = rules
+        .iter()
+        .find_map(|(r, _)| match super::loops::PathRule::parse(r) {
+            Some(super::loops::PathRule::Units(n)) => Some(n),
+            _ => None,
+        })
+        .unwrap_or(1);
+    let cost = cost(arch, path, a).per_unit(units);
     KernelModel {
         kernel: resources.kernel.clone(),
         arch: arch.to_string(),

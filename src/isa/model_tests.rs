@@ -110,6 +110,56 @@ fn a_flops_rule_skips_a_rare_branch_that_repeats_mfmas() {
     assert_eq!(loops::PathRule::parse("via:buffer_load*2"), Some(loops::PathRule::Via("buffer_load".into(), 2)));
     assert_eq!(loops::PathRule::parse("via:x*0"), None);
     assert_eq!(loops::PathRule::parse("bogus"), None);
+    // units:N names the work of a trip and never filters a path.
+    assert_eq!(loops::PathRule::parse("units:2"), Some(loops::PathRule::Units(2)));
+    assert_eq!(loops::PathRule::parse("units:0"), None);
+    let p = loops::steady_path(&ins, &cfg, &ls[0], &[loops::PathRule::Units(2)], disasm::matrix_flops).unwrap();
+    assert_eq!(p.insns, vec![0, 1, 2, 3, 4]);
+}
+
+#[test]
+fn a_loop_unrolled_twice_is_reported_per_unit_of_work() {
+    // A trip of two tiles: 2 MFMAs, 6 VALU, 3 transcendentals, 2 LDS waits, one barrier.
+    let keys = [
+        MFMA.split_whitespace().next().unwrap(),
+        MFMA.split_whitespace().next().unwrap(),
+        "v_add_f32_e32",
+        "v_add_f32_e32",
+        "v_add_f32_e32",
+        "v_exp_f32_e32",
+        "v_exp_f32_e32",
+        "v_exp_f32_e32",
+        "s_waitcnt lgkmcnt(0)",
+        "s_waitcnt lgkmcnt(0)",
+        "s_barrier",
+    ];
+    let trip = cost("gfx950", &keys, &Assumptions::default());
+    let unit = trip.clone().per_unit(2);
+    assert_eq!((unit.mfma, unit.flops), (1, 2 * 16 * 16 * 32));
+    // (valu counts the non-transcendental VALU ops, as in the test above.) 3 adds over 2 units → 1.5, rounded half
+    // up to 2; 3 transcendentals → 2; 2 waits → 1; 1 barrier → 0.5 → 1.
+    assert_eq!((unit.valu, unit.trans, unit.lgkm_waits, unit.barriers), (2, 2, 1, 1));
+    assert_eq!(trip.per_unit(1).valu, 3, "one unit: unchanged");
+    // The rule reaches assemble(): the same path with units:2 reports half the MFMA work.
+    let r = crate::isa::Resources {
+        kernel: "k".into(),
+        vgpr_total: 128,
+        agprs: 0,
+        sgprs: 32,
+        lds_bytes: 0,
+        dynamic_lds_bytes: None,
+        scratch_bytes: 0,
+        uses_dynamic_stack: false,
+        vgpr_spills: 0,
+        sgpr_spills: 0,
+        max_block_threads: 256,
+        wavefront_size: 64,
+        kernarg_bytes: 256,
+    };
+    let one = assemble("gfx950", &r, None, &keys, vec![], &Assumptions::default());
+    let two = assemble("gfx950", &r, None, &keys, vec![("units:2".into(), true)], &Assumptions::default());
+    assert_eq!(one.cost.mfma, 2);
+    assert_eq!(two.cost.mfma, 1);
 }
 
 #[test]

@@ -1,6 +1,6 @@
 // tests/emu/attention_ops.cpp — the helpers of hipforge/softmax.hpp, each against a CPU statement of what it must do:
 // FP8 e4m3 decoding (FNUZ on gfx942, OCP on gfx950) over all 256 codes, the row reductions over the four lanes of
-// a query row, the mask's lo/hi against the bottom-right-aligned definition, the LDS swizzles being bijections,
+// a query row, the mask's lo/hi against the bottom-right-aligned definition, the LDS layouts being injective,
 // the block order being a permutation, bf16/f16 rounding, and tanh.
 #include <math.h>
 #include <string.h>
@@ -78,38 +78,78 @@ int main() {
     }
   }
 
-  HF_SECTION("LDS swizzles are bijections within a tile");
+  HF_SECTION("LDS layouts: every K chunk and V element has its own place inside the tile");
   {
     using t128 = kv_tiles<__bf16, 128, 64>;
+    // K: swizzled rows (every slot hit once) or, with v_rows, rows padded by 16 bytes (each chunk once, in range,
+    // the padding never written); the 16 rows of a 16-lane phase start on distinct 4-bank groups.
     std::vector<int> seen(t128::k_bytes / 16, 0);
-    for (int j = 0; j < 64; ++j)
-      for (int c = 0; c < t128::k_chunks; ++c) seen[t128::k_offset(j, c * 16) / 16]++;
     bool once = true;
-    for (int x : seen) once &= x == 1;
-    HF_CHECK(once, "K tile chunks not hit exactly once");
-    std::vector<int> vseen(t128::v_bytes / 2, 0);
-    for (int d = 0; d < 128; ++d)
-      for (int j = 0; j < 64; ++j) vseen[t128::vt_offset(d, j) / 2]++;
-    once = true;
-    for (int x : vseen) once &= x == 1;
-    HF_CHECK(once, "Vt tile elements not hit exactly once");
-    // A 4-key group read (8 bytes) stays contiguous and aligned under the XOR.
-    for (int d = 0; d < 128; ++d)
-      for (int j = 0; j < 64; j += 4)
-        HF_CHECK(t128::vt_offset(d, j + 3) == t128::vt_offset(d, j) + 6 && t128::vt_offset(d, j) % 8 == 0, "d %d j %d", d, j);
-    // With a 32-key P·V MFMA (gfx950), the 8 keys one lane feeds it, 16h + 4g + r of a 32-key chunk, are one aligned
-    // 16-byte run in that order (one ds_read_b128).
-    if (t128::pv_k == 32)
+    for (int j = 0; j < 64; ++j)
+      for (int c = 0; c < t128::k_chunks; ++c) {
+        const int o = t128::k_offset(j, c * 16);
+        if (o < 0 || o % 16 != 0 || o + 16 > t128::k_bytes) { once = false; continue; }
+        seen[o / 16]++;
+      }
+    int hit = 0;
+    for (int x : seen) once &= x <= 1, hit += x;
+    HF_CHECK(once && hit == 64 * t128::k_chunks, "K tile chunks not hit exactly once (%d of %d)", hit, 64 * t128::k_chunks);
+    if (t128::v_rows) {
+      HF_CHECK(t128::k_pitch == 128 * 2 + 16, "K pitch %d", t128::k_pitch);
+      for (int c = 0; c < t128::k_chunks; ++c) {
+        std::vector<int> banks(16, 0);
+        for (int j = 0; j < 16; ++j) banks[(t128::k_offset(j, c * 16) / 16) % 16]++;
+        bool distinct = true;
+        for (int b : banks) distinct &= b == 1;
+        HF_CHECK(distinct, "chunk %d: rows of one phase share a bank group", c);
+      }
+      // V untransposed: element d of key row j is at j * pitch + 2d, rows 32 bytes apart beyond the data, all
+      // inside the tile and none overlapping.
+      std::vector<int> vseen(t128::v_bytes / 2, 0);
+      for (int j = 0; j < 64; ++j)
+        for (int d = 0; d < 128; ++d) {
+          const int o = t128::v_offset(j, 2 * d);
+          if (o < 0 || o + 2 > t128::v_bytes) { once = false; continue; }
+          vseen[o / 2]++;
+        }
+      int vhit = 0;
+      for (int x : vseen) once &= x <= 1, vhit += x;
+      HF_CHECK(once && vhit == 64 * 128, "V rows overlap or leave the tile");
+      HF_CHECK(t128::v_offset(1, 0) - t128::v_offset(0, 0) == 128 * 2 + 32 && t128::v_offset(0, 0) % 16 == 0, "V pitch");
+    } else {
+      std::vector<int> vseen(t128::v_bytes / 2, 0);
+      for (int d = 0; d < 128; ++d)
+        for (int j = 0; j < 64; ++j) vseen[t128::vt_offset(d, j) / 2]++;
+      once = true;
+      for (int x : vseen) once &= x == 1;
+      HF_CHECK(once, "Vt tile elements not hit exactly once");
+      // A 4-key group read (8 bytes) stays contiguous and aligned under the XOR.
+      for (int d = 0; d < 128; ++d)
+        for (int j = 0; j < 64; j += 4)
+          HF_CHECK(t128::vt_offset(d, j + 3) == t128::vt_offset(d, j) + 6 && t128::vt_offset(d, j) % 8 == 0, "d %d j %d", d, j);
+    }
+    // The transposed layout that FP8 (and gfx942) use: with a 32-key P·V MFMA the 8 keys one lane feeds it,
+    // 16h + 4g + r of a 32-key chunk, are one aligned 16-byte run in that order (one ds_read_b128).
+    using t8 = kv_tiles<fp8e4m3, 128, 64>;
+    if (!t8::v_rows && t8::pv_k == 32) {
+      std::vector<int> vseen(t8::v_bytes / (int)sizeof(t8::V), 0);
+      for (int d = 0; d < 128; ++d)
+        for (int j = 0; j < 64; ++j) vseen[t8::vt_offset(d, j) / (int)sizeof(t8::V)]++;
+      bool one = true;
+      for (int x : vseen) one &= x == 1;
+      HF_CHECK(one, "FP8 Vt tile elements not hit exactly once");
+      const int e = (int)sizeof(t8::V);
       for (int d = 0; d < 128; ++d)
         for (int j0 = 0; j0 < 64; j0 += 32)
           for (int g = 0; g < 4; ++g) {
-            const int base = t128::vt_offset(d, j0 + 4 * g);
-            HF_CHECK(base % 16 == 0, "d %d chunk %d g %d: not 16-byte aligned", d, j0, g);
+            const int base = t8::vt_offset(d, j0 + 4 * g);
+            HF_CHECK(base % (8 * e) == 0, "d %d chunk %d g %d: not aligned", d, j0, g);
             for (int h = 0; h < 2; ++h)
               for (int r = 0; r < 4; ++r)
-                HF_CHECK(t128::vt_offset(d, j0 + 16 * h + 4 * g + r) == base + (4 * h + r) * 2, "d %d j0 %d g %d h %d r %d",
+                HF_CHECK(t8::vt_offset(d, j0 + 16 * h + 4 * g + r) == base + (4 * h + r) * e, "d %d j0 %d g %d h %d r %d",
                          d, j0, g, h, r);
           }
+    }
   }
 
   HF_SECTION("block_order is a permutation");

@@ -18,7 +18,7 @@ Without FILE arguments: every kernel built into hipforge. With them: the kernels
   --kernel NAME  only kernels whose name contains NAME
   --path         also print each selected kernel's steady-state path: issue cycle, stall, instruction
   --rule R       pick the steady-state path by rule R instead of the kernel's HF_MODEL_PATH (repeatable;
-                 via:MNEMONIC[*N], avoid:MNEMONIC, flops:N), e.g. --rule \"avoid:buffer_load_dwordx4 lds\"
+                 via:MNEMONIC[*N], avoid:MNEMONIC, flops:N, units:N), e.g. --rule \"avoid:buffer_load_dwordx4 lds\"
                  for the register path of transposed layouts (disassembles at run time: needs llvm-objdump);
                  with FILE.co arguments, the rules apply to every kernel of the files";
 
@@ -49,7 +49,7 @@ pub fn run(args: &[String]) -> i32 {
                     "--kernel" => kernel = Some(v.clone()),
                     _ => {
                         if hipforge::isa::loops::PathRule::parse(v).is_none() {
-                            eprintln!("hipforge model: --rule {v:?}: expected via:MNEMONIC[*N], avoid:MNEMONIC or flops:N");
+                            eprintln!("hipforge model: --rule {v:?}: expected via:MNEMONIC[*N], avoid:MNEMONIC, flops:N or units:N");
                             return 2;
                         }
                         rules.push(v.clone());
@@ -227,7 +227,7 @@ fn table(models: &[(KernelModel, String)], ours: bool) -> String {
                 now.map_or("(not in this selection)".to_string(), |(m, _)| {
                     let b = m.bounds16.as_ref();
                     format!(
-                        "{}: {}, {}, {}/{} per trip",
+                        "{}: {}, {}, {}/{} per unit",
                         m.kernel,
                         b.map_or("-".into(), |b| format!("{:.0}", b.valu_port)),
                         m.cost.lgkm_waits,
