@@ -176,4 +176,11 @@ __device__ inline u32x4 load_frag_chunk(const st_k128<ROWS>& t, int row0, int la
     return *t.chunk(row0 + (lane & 15), (lane >> 4) + 4 * h);
 }
 
+// Quarter K step q (16 bytes of K per lane) of row `row0 + lane % 32` for a 32x32 MFMA (specs/mfma.md rows 11, 12, 14:
+// lane l holds the quarter's bytes 16⌊l/32⌋ .. + 15): chunk 2q + l / 32.
+template <int ROWS>
+__device__ inline u32x4 load_frag_wide(const st_k128<ROWS>& t, int row0, int lane, int q) {
+    return *t.chunk(row0 + (lane & 31), 2 * q + (lane >> 5));
+}
+
 }  // namespace hf
