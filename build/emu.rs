@@ -232,7 +232,7 @@ fn compile(tools: &Tools, arch: &str, include: &Path, src: &Path, obj: &Path) ->
 fn link_arch(tools: &Tools, arch: &str, objects: &[PathBuf], dir: &Path) -> Result<PathBuf, String> {
     let so = dir.join(format!("libhf_emu_gfx{arch}.so"));
     let script = dir.join("exports.map");
-    let globals: Vec<String> = ["malloc", "free", "launch"]
+    let globals: Vec<String> = ["malloc", "free", "launch", "lds_take"]
         .iter()
         .map(|f| format!("hf_emu_gfx{arch}_{f};"))
         .collect();
