@@ -191,17 +191,33 @@ fn symbolize(arch: &Arch, sites: &mut [LdsSite]) {
             if lines.len() < 2 || lines[1].starts_with("??") {
                 return None;
             }
-            let place = lines[1].strip_prefix(root).unwrap_or(lines[1]);
-            let outer = lines[lines.len() - 2];
+            // The innermost frame in kernel code: an emulated builtin's own lines (hipforge/emu/) are skipped.
+            let place = lines
+                .iter()
+                .skip(1)
+                .step_by(2)
+                .find(|l| !l.contains("hipforge/emu/"))
+                .unwrap_or(&lines[1]);
+            let place = place.strip_prefix(root).unwrap_or(place);
+            let outer = short_function(lines[lines.len() - 2]);
             Some(format!("{place} in {outer}"))
         })
         .collect();
-    let mut i = 0;
-    for s in sites.iter_mut().filter(|s| s.code_offset.is_some()) {
+    for (i, s) in sites.iter_mut().filter(|s| s.code_offset.is_some()).enumerate() {
         if let Some(Some(n)) = names.get(i) {
             s.location = n.clone();
         }
-        i += 1;
+    }
+}
+
+/// A demangled function name without its parameter list and return type (`hf::attn::fwd<…> (a lambda)`).
+fn short_function(f: &str) -> String {
+    let f = f.trim_start_matches("auto ").trim_start_matches("void ");
+    let head = f.split('(').next().unwrap_or(f);
+    if f.contains("'lambda'") {
+        format!("{head} (a lambda)")
+    } else {
+        head.to_string()
     }
 }
 
