@@ -30,7 +30,9 @@ const ARCHS: &[&str] = &["942", "950"];
 const FLAGS: &[&str] = &[
     "-std=c++20",
     "-O2",
-    "-g0",
+    // Line tables only (no effect on the code): the unstripped twin of each .so maps an LDS access site's PC to its
+    // source line (hipforge::lds); the embedded .so is stripped.
+    "-gline-tables-only",
     "-fPIC",
     "-fvisibility=hidden",
     "-fvisibility-inlines-hidden",
@@ -53,10 +55,19 @@ impl EmuBuild {
         for (arch, so) in &self.objects {
             objects.push_str(&format!("    ({arch:?}, include_bytes!({:?})),\n", so.display()));
         }
+        let mut debug = String::new();
+        for (arch, so) in &self.objects {
+            let d = so.with_extension("debug.so");
+            debug.push_str(&format!("    ({arch:?}, {:?}),\n", d.display().to_string()));
+        }
         let mut s = format!(
             "/// `(arch, bytes)`: the emulator's shared object for each arch in [`EMULATOR_ARCHS`], embedded at build\n\
              /// time and dlopen'ed from memory by the emulator backend (docs/kernel-abi.md §3).\n\
-             pub static EMULATOR_OBJECTS: &[(&str, &[u8])] = &[\n{objects}];\n"
+             pub static EMULATOR_OBJECTS: &[(&str, &[u8])] = &[\n{objects}];\n\
+             /// `(arch, path)`: the unstripped twin of each emulator object in the build directory (same code\n\
+             /// addresses, with line tables), used to name LDS access sites (`hipforge::lds`); absent once the build\n\
+             /// directory is gone.\n\
+             pub static EMULATOR_DEBUG_OBJECTS: &[(&str, &str)] = &[\n{debug}];\n"
         );
         s.push_str(&format!(
             "/// Archs the host emulator was built for.\npub static EMULATOR_ARCHS: &[&str] = &{:?};\n\
@@ -232,7 +243,7 @@ fn compile(tools: &Tools, arch: &str, include: &Path, src: &Path, obj: &Path) ->
 fn link_arch(tools: &Tools, arch: &str, objects: &[PathBuf], dir: &Path) -> Result<PathBuf, String> {
     let so = dir.join(format!("libhf_emu_gfx{arch}.so"));
     let script = dir.join("exports.map");
-    let globals: Vec<String> = ["malloc", "free", "launch"]
+    let globals: Vec<String> = ["malloc", "free", "launch", "lds_take"]
         .iter()
         .map(|f| format!("hf_emu_gfx{arch}_{f};"))
         .collect();
@@ -253,6 +264,19 @@ fn link_arch(tools: &Tools, arch: &str, objects: &[PathBuf], dir: &Path) -> Resu
         .arg("-Wl,--strip-all")
         .arg("-lpthread");
     run(&mut cmd).map_err(|e| format!("linking the shared object failed: {e}"))?;
+    // The same link without --strip-all: identical code addresses, plus the symbols and line tables that
+    // hipforge::lds hands to llvm-symbolizer for the LDS bank-conflict sites. Not embedded.
+    let debug = dir.join(format!("libhf_emu_gfx{arch}.debug.so"));
+    let mut cmd = Command::new(&tools.clang);
+    cmd.arg("-shared")
+        .arg(format!("--ld-path={}", tools.lld.display()))
+        .arg("-o")
+        .arg(&debug)
+        .args(objects)
+        .arg("-Wl,-z,defs")
+        .arg(format!("-Wl,--version-script={}", script.display()))
+        .arg("-lpthread");
+    run(&mut cmd).map_err(|e| format!("linking the unstripped shared object failed: {e}"))?;
     Ok(so)
 }
 

@@ -13,6 +13,7 @@ pub mod error;
 pub mod gemm;
 pub mod isa;
 pub mod kernels;
+pub mod lds;
 pub mod quant;
 pub mod reference;
 pub mod runtime;

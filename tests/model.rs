@@ -220,3 +220,42 @@ fn the_cli_prints_every_kernel_with_the_anchors_in_text_and_json() {
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("Cargo.toml"));
 }
+
+#[test]
+fn the_cli_prints_lds_bank_conflicts_measured_on_the_emulator() {
+    use hipforge::runtime::Arch;
+    if common::emulator(Arch::Gfx950).is_none() || common::emulator(Arch::Gfx942).is_none() {
+        return;
+    }
+    let run = |env: Option<(&str, &str)>, args: &[&str]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_hipforge"));
+        c.arg("model").args(args);
+        if let Some((k, v)) = env {
+            c.env(k, v);
+        }
+        let o = c.output().unwrap();
+        (o.status.code(), String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
+    };
+    // One small kernel per arch keeps this quick; the survey over every kernel is tests/lds_banks.rs.
+    let (code, out, err) = run(None, &["--lds", "--kernel", "hf_gemm_bf16_bf16_64x128", "--sites", "2"]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.contains("measured on the emulator") && out.contains("docs/emulator.md"), "{out}");
+    assert!(out.contains("gfx942 (32 banks of 4 bytes)") && out.contains("gfx950 (64 banks of 4 bytes)"), "{out}");
+    let rows: Vec<&str> = out.lines().filter(|l| l.starts_with("hf_gemm_bf16_bf16_64x128 ")).collect();
+    assert_eq!(rows.len(), 2, "one row per arch: {out}");
+    for r in rows {
+        // kernel, shape (4 words: "M=64 N=128 K=256, TN"), instructions, cycles, extra, extra%
+        let f: Vec<&str> = r.split_whitespace().collect();
+        let n = f.len();
+        let (insts, cycles, extra): (u64, u64, u64) = (f[n - 4].parse().unwrap(), f[n - 3].parse().unwrap(), f[n - 2].parse().unwrap());
+        assert!(f[1..5].join(" ") == "M=64 N=128 K=256, TN" && insts > 0 && cycles >= insts && extra < cycles, "{r}");
+    }
+    // HIPFORGE_EMU_LDS_BANKS=0 turns the counting off, and the report says so.
+    let (code, out, err) = run(Some(("HIPFORGE_EMU_LDS_BANKS", "0")), &["--lds", "--arch", "gfx942", "--kernel", "hf_gemm_bf16_bf16_64x128"]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.contains("gfx942: counting is off (HIPFORGE_EMU_LDS_BANKS=0)"), "{out}");
+    // --lds takes no code objects or JSON.
+    let (code, _, err) = run(None, &["--lds", "--json"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("--lds takes only"), "{err}");
+}

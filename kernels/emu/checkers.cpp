@@ -194,7 +194,7 @@ void check_race(Lane* lane, Shadow* sh, const char* space, uintptr_t offset, siz
 
 }  // namespace
 
-void check(uintptr_t a, size_t n, bool is_write, bool is_atomic) {
+void check(uintptr_t a, size_t n, bool is_write, bool is_atomic, uintptr_t pc) {
   Lane* lane = tl_lane;
   if (!lane) return;  // host code, or the runtime itself
   Block& b = *lane->block;
@@ -209,6 +209,7 @@ void check(uintptr_t a, size_t n, bool is_write, bool is_atomic) {
       return;
     }
     if (!is_atomic) check_race(lane, b.zone_shadow + (a - b.zone_lo), "dynamic LDS", a - b.dyn_lo, n, is_write);
+    if (pc && b.banks) banks::record(lane, uint32_t(a - b.dyn_lo), unsigned(n), is_write, pc);
     return;
   }
   if (a - g_arena_lo < g_arena_len) return check_global(lane, a, n, is_write);
@@ -224,6 +225,7 @@ void check(uintptr_t a, size_t n, bool is_write, bool is_atomic) {
     }
     if (a + n > st.lo + st.len) return;
     if (!is_atomic) check_race(lane, st.shadow + (a - st.lo), "static __shared__", a - st.lo, n, is_write);
+    if (pc && b.banks) banks::record(lane, uint32_t(a - st.lo), unsigned(n), is_write, pc);
   }
 }
 
@@ -268,12 +270,15 @@ void free(void* p) {
 }  // namespace hf::emu
 
 // ---- the instrumentation hooks -------------------------------------------------------------------------------------
+// The return address is the PC of the access in the kernel code: the access's site for the LDS bank accounting.
 #define HF_EMU_HOOK(bytes, type)                                                                             \
   extern "C" void __sanitizer_cov_load##bytes(type* p) {                                                    \
-    hf::emu::rt::check(reinterpret_cast<uintptr_t>(p), bytes, false, false);                                \
+    hf::emu::rt::check(reinterpret_cast<uintptr_t>(p), bytes, false, false,                                 \
+                       reinterpret_cast<uintptr_t>(__builtin_return_address(0)));                           \
   }                                                                                                          \
   extern "C" void __sanitizer_cov_store##bytes(type* p) {                                                   \
-    hf::emu::rt::check(reinterpret_cast<uintptr_t>(p), bytes, true, false);                                 \
+    hf::emu::rt::check(reinterpret_cast<uintptr_t>(p), bytes, true, false,                                  \
+                       reinterpret_cast<uintptr_t>(__builtin_return_address(0)));                           \
   }
 HF_EMU_HOOK(1, uint8_t)
 HF_EMU_HOOK(2, uint16_t)

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "hipforge/device.hpp"
@@ -31,6 +32,58 @@ constexpr uint16_t kMulti = 0xffff;
 enum class State : uint8_t { Runnable, AtBarrier, AtCollective, Finished };
 
 struct Block;
+struct Lane;
+
+// LDS bank-conflict accounting (banks.cpp, docs/emulator.md "LDS bank conflicts").
+namespace banks {
+// A site: the PC of an access in kernel code (line 0), or an LDS DMA builtin's call site (__builtin_FILE as the
+// key, its line).
+struct SiteKey {
+  uintptr_t key;
+  int line;
+  bool operator==(const SiteKey& o) const { return key == o.key && line == o.line; }
+};
+struct SiteKeyHash {
+  size_t operator()(const SiteKey& k) const { return std::hash<uintptr_t>()(k.key) ^ (size_t(k.line) << 40); }
+};
+struct SiteAgg {
+  unsigned bytes = 0;
+  bool write = false;
+  uint64_t accesses = 0, cycles = 0, extra = 0;
+};
+// One wave-level instruction being put together from its lanes' accesses.
+struct Pending {
+  uintptr_t pc;
+  uint64_t mask;
+  uint8_t bytes;
+  bool write;
+  uint32_t offsets[64];  // byte offsets in LDS, per lane in `mask`
+};
+struct WaveAcc {
+  std::vector<Pending> pending;
+  std::unordered_map<uintptr_t, std::vector<uint32_t>> by_site;  // pc -> indices into pending, in order
+};
+struct State {
+  WaveAcc waves[kMaxWaves];
+  std::unordered_map<SiteKey, SiteAgg, SiteKeyHash> sites;
+};
+struct Cost {
+  uint64_t cycles, ideal;
+};
+// Whether counting is on (HIPFORGE_EMU_LDS_BANKS=0 turns it off).
+bool enabled();
+int bank_count();
+// The cycles of one wave-level access: lane l (in `mask`) touches `bytes` bytes at LDS byte offset offsets[l].
+Cost cost(const uint32_t* offsets, uint64_t mask, unsigned bytes, bool write);
+void block_begin(State& s, int nwaves);
+// One lane's access at `pc` (the checkers' hook).
+void record(Lane* lane, uint32_t offset, unsigned bytes, bool write, uintptr_t pc);
+// A whole wave's LDS DMA write, issued at file:line.
+void record_wave(Block& b, const uint32_t* offsets, uint64_t mask, unsigned bytes, const char* file, int line);
+// Costs the wave's instructions put together since its last synchronization (call when the whole wave is there).
+void flush_wave(Block& b, int wave);
+void flush_all(Block& b);
+}  // namespace banks
 
 // One LDS write of a buffer->LDS load (LDS DMA) that was issued but has not landed yet (lds_dma.cpp).
 struct PendingLdsWrite {
@@ -55,6 +108,8 @@ struct Lane {
   // land when an s_waitcnt lets vmcnt drop past them, at a release fence, or when the lane ends (lds_dma.cpp).
   uint64_t vmem_issued;
   std::vector<PendingLdsWrite> lds_dma;
+  // Index after this lane's last LDS access in its wave's pending instructions (banks.cpp).
+  uint32_t bank_pos;
 };
 
 struct Wave {
@@ -99,6 +154,8 @@ struct Block {
   std::vector<Fault>* faults;
   uint64_t* suppressed;
   std::vector<KindCount> kind_counts;
+  // LDS bank accounting of the host thread running the block (null: counting is off).
+  banks::State* banks;
 };
 
 // The `hf_lds` section (every static `__shared__` variable of the program) and its race-check shadow.
@@ -122,7 +179,8 @@ std::string describe_thread(const Lane& lane);
 std::string describe_block(const Block& block);
 
 // The checkers' entry point for one access of `bytes` at `addr` by the current lane.
-void check(uintptr_t addr, size_t bytes, bool is_write, bool is_atomic);
+// `pc` is the access's address in kernel code (its LDS bank-conflict site), 0 for accesses not to be counted.
+void check(uintptr_t addr, size_t bytes, bool is_write, bool is_atomic, uintptr_t pc);
 
 // Fibers (fiber.cpp).
 void* fiber_init(char* stack_top, void (*entry)(void*), void* arg);

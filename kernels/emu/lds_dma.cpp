@@ -24,8 +24,9 @@ void land(rt::Lane* lane, uint64_t last) {
   size_t done = 0;
   while (done < lane->lds_dma.size() && lane->lds_dma[done].seq <= last) {
     const rt::PendingLdsWrite& w = lane->lds_dma[done];
-    // The write is checked (bounds, races) now, when it lands, attributed to the issuing lane.
-    detail::check_access(w.dst, w.size, true, false);
+    // The write is checked (bounds, races) now, when it lands, attributed to the issuing lane. Its bank cost was
+    // counted at issue, for the whole wave (lds_dma_banks), so it is not a bank site here (pc 0).
+    rt::check(reinterpret_cast<uintptr_t>(w.dst), w.size, true, false, 0);
     memcpy(w.dst, w.data, w.size);
     ++done;
   }
@@ -49,6 +50,25 @@ void lds_dma_defer(void* dst, const void* data, unsigned size) {
   w.size = size > 16 ? 16 : size;
   memcpy(w.data, data, w.size);
   lane->lds_dma.push_back(w);
+}
+
+void lds_dma_banks(const void* lds, unsigned stride, unsigned size, uint64_t mask, const char* file, int line) {
+  rt::Lane* lane = rt::tl_lane;
+  if (!lane || !lane->block->banks) return;
+  rt::Block& b = *lane->block;
+  // Offsets within the LDS region the writes land in (dynamic LDS or the static section); an address in neither is
+  // left to the checkers when it lands.
+  uintptr_t a = reinterpret_cast<uintptr_t>(lds), base;
+  if (a - b.zone_lo < b.zone_len)
+    base = b.dyn_lo;
+  else if (a - rt::static_lds().lo < rt::static_lds().len)
+    base = rt::static_lds().lo;
+  else
+    return;
+  uint32_t offsets[64] = {};
+  for (int l = 0; l < 64; ++l)
+    if (mask >> l & 1) offsets[l] = uint32_t(a - base + uintptr_t(l) * stride);
+  rt::banks::record_wave(b, offsets, mask, size, file, line);
 }
 
 void vmem_wait(int vmcnt) {

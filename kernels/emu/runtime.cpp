@@ -5,6 +5,7 @@
 // collective, s_sleep) or finishes. A parked wave collective completes when the last lane of the wave arrives; a
 // barrier when every thread of the block has arrived. When no fiber can run and the block is not finished, the
 // block deadlocked: that is reported as barrier_divergence and the block is abandoned (never a hang).
+#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,7 @@ struct Worker {
   char* stacks;
   char* lds_zone;
   Shadow* zone_shadow;
+  banks::State* banks;  // null when HIPFORGE_EMU_LDS_BANKS=0
 
   Worker() {
     lanes = new Lane[kMaxThreads]();
@@ -65,6 +67,7 @@ struct Worker {
     size_t zone = 2 * kLdsGuard + kLdsMax;
     lds_zone = static_cast<char*>(map_or_die(zone, "LDS"));
     zone_shadow = static_cast<Shadow*>(map_or_die(zone * sizeof(Shadow), "LDS shadow"));
+    banks = banks::enabled() ? new banks::State() : nullptr;
   }
 };
 
@@ -110,6 +113,7 @@ std::string ranges(const std::vector<int>& ids) {
 }
 
 void release_barrier(Block& b) {
+  if (b.banks) banks::flush_all(b);
   b.barrier_arrived = 0;
   b.epoch = next_epoch();
   for (int i = 0; i < b.nthreads; ++i)
@@ -140,6 +144,7 @@ void complete_collective(Block& b, int wave) {
     arrivals[0]->run(arrivals, mask);
     tl_lane = nullptr;
   }
+  if (b.banks) banks::flush_wave(b, wave);
   wv.sync++;
   wv.arrived = 0;
   for (int l = 0; l < wv.size; ++l) first[l].state = State::Runnable;
@@ -185,9 +190,12 @@ void run_block(Worker& w, Block& b) {
     l.block = &b;
     l.vmem_issued = 0;
     l.lds_dma.clear();
+    l.bank_pos = 0;
     l.sp = fiber_init(l.stack_top, fiber_main, &l);
   }
   for (int v = 0; v < b.nwaves; ++v) b.waves[v] = Wave{std::min(kWaveSize, n - v * kWaveSize), 0, 0};
+  b.banks = w.banks;
+  if (b.banks) banks::block_begin(*b.banks, b.nwaves);
   int finished = 0;
   while (!b.aborted) {
     bool ran = false;
@@ -212,6 +220,7 @@ void run_block(Worker& w, Block& b) {
           break;
       }
     }
+    if (finished == n && b.banks) banks::flush_all(b);
     if (b.aborted || finished == n) break;
     if (!ran) {
       report_deadlock(b);
@@ -235,6 +244,7 @@ struct Job {
   std::mutex mu;
   std::map<uint64_t, std::vector<Fault>> faults;  // by block: the report lists them in block order
   uint64_t suppressed = 0;
+  std::unordered_map<banks::SiteKey, banks::SiteAgg, banks::SiteKeyHash> lds_sites;  // merged from the workers
 };
 
 void run_blocks(Worker& w, Job& job) {
@@ -283,6 +293,55 @@ void run_blocks(Worker& w, Job& job) {
       suppressed = 0;
     }
   }
+  if (w.banks && !w.banks->sites.empty()) {
+    std::lock_guard<std::mutex> g(job.mu);
+    for (auto& [key, a] : w.banks->sites) {
+      banks::SiteAgg& t = job.lds_sites[key];
+      t.bytes = a.bytes;
+      t.write = a.write;
+      t.accesses += a.accesses;
+      t.cycles += a.cycles;
+      t.extra += a.extra;
+    }
+    w.banks->sites.clear();
+  }
+}
+
+// The launch's LDS figures, sites with the most extra cycles first.
+LdsStats lds_stats(const Job& job) {
+  LdsStats s;
+  s.counted = banks::enabled();
+  s.banks = banks::bank_count();
+  for (const auto& [key, a] : job.lds_sites) {
+    LdsSite site;
+    site.bytes = a.bytes;
+    site.write = a.write;
+    site.accesses = a.accesses;
+    site.cycles = a.cycles;
+    site.extra_cycles = a.extra;
+    if (key.line) {
+      site.dma = true;
+      site.where = std::string(reinterpret_cast<const char*>(key.key)) + ":" + std::to_string(key.line);
+    } else {
+      site.pc = key.key;
+      Dl_info info{};
+      if (dladdr(reinterpret_cast<void*>(key.key), &info) && info.dli_fbase)
+        site.module_offset = key.key - reinterpret_cast<uintptr_t>(info.dli_fbase);
+      char buf[32];
+      snprintf(buf, sizeof buf, "+0x%lx", static_cast<unsigned long>(site.module_offset));
+      site.where = buf;
+    }
+    s.accesses += a.accesses;
+    s.cycles += a.cycles;
+    s.extra_cycles += a.extra;
+    s.sites.push_back(std::move(site));
+  }
+  std::sort(s.sites.begin(), s.sites.end(), [](const LdsSite& x, const LdsSite& y) {
+    if (x.extra_cycles != y.extra_cycles) return x.extra_cycles > y.extra_cycles;
+    if (x.accesses != y.accesses) return x.accesses > y.accesses;
+    return x.where < y.where;
+  });
+  return s;
 }
 
 // Pool threads live for the whole process; one launch at a time uses all of them.
@@ -457,7 +516,9 @@ void arrive(CollectiveArrival* a) {
   park(State::AtCollective);
 }
 void check_access(const volatile void* p, size_t bytes, bool is_write, bool is_atomic) {
-  rt::check(reinterpret_cast<uintptr_t>(p), bytes, is_write, is_atomic);
+  // Called from inlined builtins (atomics): the return address is the access's PC in the kernel code.
+  rt::check(reinterpret_cast<uintptr_t>(p), bytes, is_write, is_atomic,
+            reinterpret_cast<uintptr_t>(__builtin_return_address(0)));
 }
 
 bool declare_dynamic_lds(const char* name, size_t bytes) {
@@ -514,6 +575,7 @@ Report launch_erased(const char* name, const void* kernel_key, dim3 grid, dim3 b
   }
   Report r;
   r.suppressed = job.suppressed;
+  r.lds = lds_stats(job);
   for (auto& [blk, faults] : job.faults) {
     for (Fault& f : faults) {
       if (r.faults.size() < kFaultsPerLaunch)
@@ -573,6 +635,33 @@ Report launch_by_name(const char* name, dim3 grid, dim3 block, size_t dynamic_ld
 #define HF_EMU_C(name) HF_EMU_CAT3(hf_emu_gfx, HIPFORGE_EMU_ARCH, name)
 
 // The only symbols the emulator's shared object exports (build/emu.rs compiles with -fvisibility=hidden).
+namespace {
+// The LDS figures of every C ABI launch since the last hf_emu_gfxA_lds_take, by site.
+struct LdsTotals {
+  std::mutex mu;
+  std::map<std::string, hf::emu::LdsSite> sites;  // keyed by kind and where
+  uint64_t launches = 0;
+};
+LdsTotals& lds_totals() {
+  static LdsTotals* t = new LdsTotals();
+  return *t;
+}
+void lds_accumulate(const hf::emu::LdsStats& s) {
+  LdsTotals& t = lds_totals();
+  std::lock_guard<std::mutex> g(t.mu);
+  ++t.launches;
+  for (const hf::emu::LdsSite& x : s.sites) {
+    hf::emu::LdsSite& a = t.sites[(x.dma ? "dma " : "pc ") + x.where];
+    if (a.accesses == 0) a = x;
+    else {
+      a.accesses += x.accesses;
+      a.cycles += x.cycles;
+      a.extra_cycles += x.extra_cycles;
+    }
+  }
+}
+}  // namespace
+
 #pragma GCC visibility push(default)
 extern "C" {
 void* HF_EMU_C(_malloc)(size_t bytes) { return hf::emu::malloc(bytes); }
@@ -582,6 +671,7 @@ int HF_EMU_C(_launch)(const char* kernel, const unsigned grid[3], const unsigned
   hf::emu::Report r;
   int code = hf::emu::launch_registered(kernel, dim3(grid[0], grid[1], grid[2]), dim3(block[0], block[1], block[2]),
                                         dynamic_lds, params, params_size, r);
+  lds_accumulate(r.lds);
   std::string text;
   for (const hf::emu::Fault& f : r.faults) text += f.kind + "\t" + f.message + "\n";
   if (r.suppressed) text += "suppressed\t" + std::to_string(r.suppressed) + " more fault(s) not listed\n";
@@ -593,6 +683,29 @@ int HF_EMU_C(_launch)(const char* kernel, const unsigned grid[3], const unsigned
   if (code) return code;
   if (!r.faults.empty() && r.faults[0].kind == "launch_refused") return 4;
   return r.ok() ? 0 : 1;
+}
+// The LDS bank figures of the launches since the last call, as text (docs/kernel-abi.md §3): a first line
+// "lds\t<counted 0|1>\t<banks>\t<launches>", then one line per site
+// "site\t<pc|dma>\t<module offset (hex) | file:line>\t<bytes>\t<write 0|1>\t<accesses>\t<cycles>\t<extra cycles>".
+// Returns the text's length; when that is >= buf_len nothing is written or cleared (call again with a larger buffer).
+size_t HF_EMU_C(_lds_take)(char* buf, size_t buf_len) {
+  LdsTotals& t = lds_totals();
+  std::lock_guard<std::mutex> g(t.mu);
+  std::string text = "lds\t" + std::to_string(hf::emu::rt::banks::enabled() ? 1 : 0) + "\t" +
+                     std::to_string(hf::emu::rt::banks::bank_count()) + "\t" + std::to_string(t.launches) + "\n";
+  for (const auto& [k, s] : t.sites) {
+    char off[32];
+    snprintf(off, sizeof off, "%lx", static_cast<unsigned long>(s.module_offset));
+    text += std::string("site\t") + (s.dma ? "dma\t" + s.where : std::string("pc\t") + off) + "\t" +
+            std::to_string(s.bytes) + "\t" + (s.write ? "1" : "0") + "\t" + std::to_string(s.accesses) + "\t" +
+            std::to_string(s.cycles) + "\t" + std::to_string(s.extra_cycles) + "\n";
+  }
+  if (!buf || text.size() >= buf_len) return text.size();
+  memcpy(buf, text.data(), text.size());
+  buf[text.size()] = 0;
+  t.sites.clear();
+  t.launches = 0;
+  return text.size();
 }
 }
 #pragma GCC visibility pop

@@ -209,6 +209,21 @@ impl Device {
         }
     }
 
+    /// The LDS bank-conflict figures of every kernel launched on this emulator arch since the last call (by any
+    /// handle or thread of this process), and clears them: per access site, the wave instructions, bank cycles and
+    /// extra cycles under the arch's bank model (docs/emulator.md "LDS bank conflicts"). Measured on the emulator.
+    ///
+    /// # Errors
+    /// [`Error::Unsupported`] on a HIP device (it has no such counters here).
+    pub fn take_lds_stats(&self) -> Result<crate::lds::LdsStats> {
+        match &self.inner.backend {
+            Backend::Emu(e) => crate::lds::LdsStats::parse(self.arch(), &e.take_lds()),
+            Backend::Hip(_) => Err(Error::Unsupported {
+                what: format!("LDS bank statistics on {self}: they are counted by the emulator only"),
+            }),
+        }
+    }
+
     /// True for the CPU emulator.
     pub fn is_emulator(&self) -> bool {
         matches!(self.inner.backend, Backend::Emu(_))

@@ -27,6 +27,7 @@ type LaunchFn = unsafe extern "C" fn(
     *mut c_char,
     usize,
 ) -> c_int;
+type LdsTakeFn = unsafe extern "C" fn(*mut c_char, usize) -> usize;
 
 /// One arch's entry points, plus a lock: the emulator's allocation tracker and scheduler are global state, and
 /// several threads (e.g. parallel tests) may share a device, so calls into one arch's emulator are serialized.
@@ -34,6 +35,7 @@ pub(crate) struct EmuFns {
     malloc: MallocFn,
     free: FreeFn,
     launch: LaunchFn,
+    lds_take: LdsTakeFn,
     lock: Mutex<()>,
 }
 
@@ -99,7 +101,7 @@ fn load(arch: &str, bytes: &[u8]) -> std::result::Result<EmuFns, String> {
                 Ok(p)
             }
         };
-        let (m, f, l) = (sym("malloc")?, sym("free")?, sym("launch")?);
+        let (m, f, l, t) = (sym("malloc")?, sym("free")?, sym("launch")?, sym("lds_take")?);
         // SAFETY: the symbols are the C ABI of docs/kernel-abi.md §3, with exactly these signatures
         // (kernels/emu/runtime.cpp); the module stays loaded for the rest of the process.
         unsafe {
@@ -107,6 +109,7 @@ fn load(arch: &str, bytes: &[u8]) -> std::result::Result<EmuFns, String> {
                 malloc: std::mem::transmute::<*mut c_void, MallocFn>(m),
                 free: std::mem::transmute::<*mut c_void, FreeFn>(f),
                 launch: std::mem::transmute::<*mut c_void, LaunchFn>(l),
+                lds_take: std::mem::transmute::<*mut c_void, LdsTakeFn>(t),
                 lock: Mutex::new(()),
             })
         }
@@ -253,6 +256,25 @@ impl EmuBackend {
             other => Err(Error::Emulator {
                 message: format!("launch of {kernel} returned unknown status {other}: {}", text.trim()),
             }),
+        }
+    }
+}
+
+impl EmuBackend {
+    /// The LDS bank figures of every launch since the last call, as the C ABI's text (`hf_emu_gfxA_lds_take`,
+    /// kernels/emu/runtime.cpp), and clears them.
+    pub(crate) fn take_lds(&self) -> String {
+        let _g = self.locked();
+        let mut len = 1 << 16;
+        loop {
+            let mut buf = vec![0u8; len];
+            // SAFETY: `buf` is writable for `len` bytes; the call writes at most len - 1 bytes and a NUL, or nothing.
+            let n = unsafe { (self.fns.lds_take)(buf.as_mut_ptr() as *mut c_char, len) };
+            if n < len {
+                buf.truncate(n);
+                return String::from_utf8_lossy(&buf).into_owned();
+            }
+            len = n + 1;
         }
     }
 }

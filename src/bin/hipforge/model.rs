@@ -9,6 +9,7 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 
 const USAGE: &str = "usage: hipforge model [--json] [--arch gfx942|gfx950] [--kernel NAME] [FILE.co ...]
+       hipforge model --lds [--arch gfx942|gfx950] [--kernel NAME] [--sites N]
 
 Models each kernel's steady-state loop from its real code object (modeled, not measured; docs/model.md).
 Without FILE arguments: every kernel built into hipforge. With them: the kernels of those code objects
@@ -20,7 +21,10 @@ Without FILE arguments: every kernel built into hipforge. With them: the kernels
   --rule R       pick the steady-state path by rule R instead of the kernel's HF_MODEL_PATH (repeatable;
                  via:MNEMONIC[*N], avoid:MNEMONIC, flops:N, units:N), e.g. --rule \"avoid:buffer_load_dwordx4 lds\"
                  for the register path of transposed layouts (disassembles at run time: needs llvm-objdump);
-                 with FILE.co arguments, the rules apply to every kernel of the files";
+                 with FILE.co arguments, the rules apply to every kernel of the files
+  --lds          instead: LDS bank-conflict cycles per launch, measured on the emulator (not modeled): every
+                 GEMM and attention kernel on a small shape (hipforge::lds::survey), with the worst sites
+  --sites N      with --lds: how many sites to print per kernel (default 3)";
 
 /// Runs the subcommand; returns the process exit code.
 pub fn run(args: &[String]) -> i32 {
@@ -30,11 +34,21 @@ pub fn run(args: &[String]) -> i32 {
     let mut kernel: Option<String> = None;
     let mut rules: Vec<String> = Vec::new();
     let mut files = Vec::new();
+    let mut lds = false;
+    let mut sites = 3usize;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--json" => json = true,
             "--path" => path = true,
+            "--lds" => lds = true,
+            "--sites" => {
+                let Some(n) = it.next().and_then(|v| v.parse().ok()) else {
+                    eprintln!("hipforge model: --sites needs a number\n{USAGE}");
+                    return 2;
+                };
+                sites = n;
+            }
             "--help" | "-h" => {
                 println!("{USAGE}");
                 return 0;
@@ -62,6 +76,13 @@ pub fn run(args: &[String]) -> i32 {
             }
             file => files.push(file.to_string()),
         }
+    }
+    if lds {
+        if json || path || !rules.is_empty() || !files.is_empty() {
+            eprintln!("hipforge model: --lds takes only --arch, --kernel and --sites\n{USAGE}");
+            return 2;
+        }
+        return lds_report(arch.as_deref(), kernel.as_deref(), sites);
     }
     let a = Assumptions::default();
     let mut models = Vec::new();
@@ -355,4 +376,72 @@ fn to_json(models: &[(KernelModel, String)], ours: bool) -> String {
         ks.join(",\n"),
         anchors.join(",\n")
     )
+}
+
+/// `hipforge model --lds`: the emulator's LDS bank figures of every GEMM and attention kernel (docs/model.md).
+fn lds_report(arch: Option<&str>, kernel: Option<&str>, sites: usize) -> i32 {
+    use hipforge::runtime::Arch;
+    let archs: Vec<&str> = match arch {
+        Some(a) => vec![a],
+        None => kernels::EMULATOR_ARCHS.to_vec(),
+    };
+    if archs.is_empty() {
+        eprintln!("hipforge model --lds: the emulator is not built: {}", kernels::EMULATOR_BUILD_NOTE);
+        return 1;
+    }
+    println!(
+        "LDS bank conflicts per launch, measured on the emulator (bank model of docs/emulator.md \"LDS bank \
+         conflicts\"), zero-filled inputs:"
+    );
+    let mut status = 0;
+    for a in archs {
+        let ar = Arch::parse(a);
+        if !matches!(ar, Arch::Gfx942 | Arch::Gfx950) {
+            eprintln!("hipforge model --lds: no emulator for {a} (gfx942, gfx950)");
+            return 2;
+        }
+        let survey = match hipforge::lds::survey(ar, kernel) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("hipforge model --lds: {a}: {e}");
+                status = 1;
+                continue;
+            }
+        };
+        if survey.is_empty() {
+            println!("\n{a}: no GEMM or attention kernel of the survey matches {:?}", kernel.unwrap_or(""));
+            continue;
+        }
+        if let Some(first) = survey.first() {
+            if !first.stats.counted {
+                println!("{a}: counting is off (HIPFORGE_EMU_LDS_BANKS=0)");
+                continue;
+            }
+            println!("\n{a} ({} banks of 4 bytes)", first.stats.banks);
+        }
+        println!(
+            "{:<28} {:<36} {:>9} {:>10} {:>10} {:>6}",
+            "kernel", "shape", "LDS insts", "cycles", "extra", "extra%"
+        );
+        for k in &survey {
+            let s = &k.stats;
+            let pct = if s.cycles > 0 { 100.0 * s.extra_cycles as f64 / s.cycles as f64 } else { 0.0 };
+            println!(
+                "{:<28} {:<36} {:>9} {:>10} {:>10} {:>5.1}%",
+                k.kernel, k.shape, s.accesses, s.cycles, s.extra_cycles, pct
+            );
+            for site in s.sites.iter().filter(|x| x.extra_cycles > 0).take(sites) {
+                println!(
+                    "    {:>10} extra in {:>7} x {}-byte {}{} at {}",
+                    site.extra_cycles,
+                    site.accesses,
+                    site.bytes,
+                    if site.write { "write" } else { "read" },
+                    if site.dma { " (LDS DMA)" } else { "" },
+                    site.location
+                );
+            }
+        }
+    }
+    status
 }

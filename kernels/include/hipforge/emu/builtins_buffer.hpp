@@ -23,6 +23,9 @@ void check_access(const volatile void* p, size_t bytes, bool is_write, bool is_a
 // lands when the lane's s_waitcnt / release fence lets it (device_emu.hpp `vmem_wait`, `lds_dma_drain`).
 void vmem_issue();
 void lds_dma_defer(void* dst, const void* data, unsigned size);
+// Counts one wave's LDS DMA write for the bank statistics (lane l of `mask` writes `size` bytes at lds + l * stride),
+// sited at file:line (kernels/emu/lds_dma.cpp).
+void lds_dma_banks(const void* lds, unsigned stride, unsigned size, uint64_t mask, const char* file, int line);
 }
 
 /// The host stand-in of clang's opaque AMDGPU buffer resource type (a 128-bit V# on the GPU).
@@ -179,13 +182,16 @@ struct LdsDmaArg {
 };
 }  // namespace hf::emu::bt
 
+// The two trailing parameters (not in clang's builtin) name the call site for the LDS bank statistics.
 inline void __builtin_amdgcn_raw_ptr_buffer_load_lds(__amdgpu_buffer_rsrc_t r, void* lds, unsigned size, int voffset,
-                                                     int soffset, int offset, int aux) {
+                                                     int soffset, int offset, int aux,
+                                                     const char* site_file = __builtin_FILE(),
+                                                     int site_line = __builtin_LINE()) {
   (void)aux;
   using hf::emu::bt::LdsDmaArg;
   const LdsDmaArg arg{r, static_cast<char*>(lds), size, voffset, soffset, offset};
   hf::emu::wave_collective<int>(
-      "raw_ptr_buffer_load_lds", arg, [](const LdsDmaArg* a, int*, uint64_t mask) {
+      "raw_ptr_buffer_load_lds", arg, [site_file, site_line](const LdsDmaArg* a, int*, uint64_t mask) {
         const int first = __builtin_ctzll(mask);
         const LdsDmaArg& u = a[first];
 #if defined(__gfx950__)
@@ -224,5 +230,7 @@ inline void __builtin_amdgcn_raw_ptr_buffer_load_lds(__amdgpu_buffer_rsrc_t r, v
                                    "raw_ptr_buffer_load_lds");
           hf::emu::detail::lds_dma_defer(u.lds + u.offset + size_t(l) * stride, tmp, u.size);
         }
+        hf::emu::acting_lane(first);
+        hf::emu::detail::lds_dma_banks(u.lds + u.offset, unsigned(stride), u.size, mask, site_file, site_line);
       });
 }

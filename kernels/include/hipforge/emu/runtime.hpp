@@ -33,8 +33,31 @@ struct Fault {
   std::string message;
 };
 
+// One LDS access site of a launch and its bank-conflict cost (docs/emulator.md "LDS bank conflicts"): every
+// wave-level instruction at the site (the 64 lanes' accesses put together) costed under the arch's bank model.
+struct LdsSite {
+  bool dma = false;            // an LDS DMA write (buffer_load ... lds), sited at the builtin's call
+  uintptr_t pc = 0;            // the access's address in the kernel code (0 for DMA sites)
+  uintptr_t module_offset = 0; // pc minus the load address of the module holding the code (for a symbolizer)
+  std::string where;           // "+0x<module_offset>", or "file:line" of a DMA site
+  unsigned bytes = 0;          // bytes per lane
+  bool write = false;
+  uint64_t accesses = 0;       // wave-level instructions
+  uint64_t cycles = 0;         // bank cycles they took
+  uint64_t extra_cycles = 0;   // cycles beyond one per lane phase: the bank-conflict cost
+};
+
+// The LDS bank figures of a launch; sites with the most extra cycles first.
+struct LdsStats {
+  bool counted = false;  // false when HIPFORGE_EMU_LDS_BANKS=0
+  int banks = 0;         // the arch's LDS banks (4 bytes each)
+  uint64_t accesses = 0, cycles = 0, extra_cycles = 0;
+  std::vector<LdsSite> sites;
+};
+
 // What a launch found. Faults are in block order (deterministic whatever the host thread count).
 struct Report {
+  LdsStats lds;
   std::vector<Fault> faults;
   // Faults found but not kept (the report keeps the first few per kind and block, see docs/emulator.md).
   uint64_t suppressed = 0;
