@@ -444,6 +444,11 @@ __device__ HF_INLINE void gemm_tiles(const GemmParams& p) {
     constexpr int RT = FIT < TM ? FIT : TM;
     static_assert(RT >= 1 && TM % RT == 0, "the epilogue rounds must cover the wave tile evenly");
     uint32_t* slice = reinterpret_cast<uint32_t*>(smem) + wave * RT * SLICE;
+    // Element (row, col) of a slice. With 16x16 tiles, lanes 0-15 and 16-31 of one 32-lane write phase hold rows 4
+    // apart, a multiple of 32 dwords apart: columns of rows 4..7 (mod 8) are XOR-ed by 16 so the two halves hit
+    // different banks (emulator-measured: tests/lds_banks.rs). 32x32 tiles write 32 consecutive columns per phase.
+    static_assert(MT == 32 || TN * MT >= 32, "the XOR stays inside a slice row");
+    auto slice_at = [&](int row, int col) { return row * (TN * MT) + (MT == 16 ? col ^ (((row >> 2) & 1) << 4) : col); };
     const buffer ws = buffer::make((uint8_t*)p.workspace + ((uint64_t)split * p.batch + bt) * p.ws_bytes, p.ws_bytes);
 #pragma unroll
     for (int i0 = 0; i0 < TM; i0 += RT) {
@@ -459,13 +464,13 @@ __device__ HF_INLINE void gemm_tiles(const GemmParams& p) {
                     // D of register r in lane l (specs/mfma.md rows 1, 2): 16x16 row 4⌊l/16⌋ + r, column l % 16;
                     // 32x32 row 8⌊r/4⌋ + 4⌊l/32⌋ + r % 4, column l % 32.
                     const int row = MT == 32 ? 8 * (r / 4) + 4 * (lane >> 5) + (r & 3) : 4 * (lane >> 4) + r;
-                    slice[t * SLICE + row * (TN * MT) + j * MT + (lane & (MT - 1))] = __builtin_bit_cast(uint32_t, v);
+                    slice[t * SLICE + slice_at(row, j * MT + (lane & (MT - 1)))] = __builtin_bit_cast(uint32_t, v);
                 }
         __syncthreads();
 #pragma unroll 1
         for (int e = lane; e < RT * SLICE; e += 64) {
             const int row = m0 + wrow + i0 * MT + e / (TN * MT), col = n0 + wcol + e % (TN * MT);
-            const uint32_t bits = slice[e];
+            const uint32_t bits = slice[slice_at(e / (TN * MT), e % (TN * MT))];  // row t·MT + r of round t: the same XOR bit
             if (p.splits == 1) {
                 finish_element<FA == fmt::i8>(p, io, row, col, bits);
             } else {
