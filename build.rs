@@ -26,7 +26,22 @@ fn main() {
     println!("cargo:rerun-if-changed=src/isa/disasm.rs");
     println!("cargo:rerun-if-changed=src/isa/loops.rs");
     let sources = scan::scan(&root.join("kernels"));
-    let gpu = gpu::build(&root, &sources, &out);
-    let emu = emu::build(&root, &sources, &out);
+    // A source tree (or a packaged crate) without kernels/ would otherwise build a library with no kernels at all.
+    assert!(
+        !sources.is_empty(),
+        "no kernel sources (kernels/**/*.hip) under {}: the source tree or package is incomplete",
+        root.join("kernels").display()
+    );
+    // Features off: no compiler is looked for, nothing is compiled or embedded (the tables say why).
+    let gpu = if cfg!(feature = "gpu-kernels") {
+        gpu::build(&root, &sources, &out)
+    } else {
+        gpu::GpuBuild::absent("feature `gpu-kernels` is off: no GPU code objects were built".into())
+    };
+    let emu = if cfg!(feature = "emulator") {
+        emu::build(&root, &sources, &out)
+    } else {
+        emu::EmuBuild::absent("feature `emulator` is off: the host emulator was not built".into())
+    };
     scan::write_table(&sources, &gpu, &emu, &out);
 }

@@ -50,6 +50,15 @@ pub struct EmuBuild {
 }
 
 impl EmuBuild {
+    pub fn absent(note: String) -> EmuBuild {
+        EmuBuild {
+            archs: Vec::new(),
+            objects: Vec::new(),
+            errors: Vec::new(),
+            note,
+        }
+    }
+
     pub fn table_rust(&self) -> String {
         let mut objects = String::new();
         for (arch, so) in &self.objects {
@@ -99,12 +108,7 @@ pub fn build(root: &Path, sources: &[Source], out: &Path) -> EmuBuild {
         Err(why) => {
             let note = format!("host emulator not built: {why}");
             println!("cargo:warning={note}");
-            return EmuBuild {
-                archs: Vec::new(),
-                objects: Vec::new(),
-                errors: Vec::new(),
-                note,
-            };
+            return EmuBuild::absent(note);
         }
     };
     let include = root.join("kernels/include");

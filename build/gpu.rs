@@ -48,7 +48,7 @@ pub struct GpuBuild {
 }
 
 impl GpuBuild {
-    fn absent(note: String) -> GpuBuild {
+    pub fn absent(note: String) -> GpuBuild {
         GpuBuild {
             archs: Vec::new(),
             note,

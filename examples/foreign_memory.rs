@@ -18,7 +18,7 @@
 //! allocator (handed over with `DeviceBuffer::leak`, foreign from then on) and its stream is the null stream — on
 //! the emulator all work runs synchronously. Everything hipforge does, in `run`, is the same code on both.
 
-use hip_sys::types::{hipMemcpyDeviceToHost, hipMemcpyHostToDevice, hipStream_t};
+use hipforge_sys::types::{hipMemcpyDeviceToHost, hipMemcpyHostToDevice, hipStream_t};
 use hipforge::attention::{AttentionPlan, AttentionSpec, Strides};
 use hipforge::gemm::{GemmOperands, GemmPlan, GemmSpec, Layout, PlanOptions};
 use hipforge::reference::{self, GemmInputs};
@@ -38,7 +38,7 @@ const QKV: usize = 3 * HEADS * HEAD_DIM;
 /// The other framework: device memory and a stream it owns and frees itself.
 enum Framework {
     /// A HIP program: its own handle on libamdhip64, its own stream.
-    Hip { lib: Box<hip_sys::HipLib>, stream: hipStream_t },
+    Hip { lib: Box<hipforge_sys::HipLib>, stream: hipStream_t },
     /// The same on the emulator: memory from the emulator's allocator, the null stream.
     Emulator { dev: Device },
 }
@@ -49,7 +49,7 @@ impl Framework {
             return Ok(Framework::Emulator { dev: dev.clone() });
         }
         // Device::best() picked HIP device 0; the framework opens the same runtime library on its own.
-        let lib = Box::new(hip_sys::HipLib::load()?);
+        let lib = Box::new(hipforge_sys::HipLib::load()?);
         let mut stream = std::ptr::null_mut();
         // SAFETY: plain HIP calls with valid out-pointers.
         unsafe {
@@ -139,8 +139,8 @@ impl Drop for Framework {
 }
 
 /// `Ok` for hipSuccess, else the code as a typed error.
-fn hip(call: &str, code: hip_sys::types::hipError_t) -> Result<()> {
-    if code == hip_sys::types::hipSuccess {
+fn hip(call: &str, code: hipforge_sys::types::hipError_t) -> Result<()> {
+    if code == hipforge_sys::types::hipSuccess {
         Ok(())
     } else {
         Err(Error::Hip {

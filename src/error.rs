@@ -118,6 +118,14 @@ pub enum Error {
         /// The device it is on.
         got: String,
     },
+    /// What was asked for needs a Cargo feature of hipforge that this build was compiled without (e.g. the emulator
+    /// with `default-features = false`).
+    FeatureDisabled {
+        /// The Cargo feature that would provide it: `"emulator"` or `"gpu-kernels"`.
+        feature: String,
+        /// What was asked for (e.g. `"the gfx950 emulator"`, `"kernel hf_gemm_… for gfx942"`).
+        what: String,
+    },
     /// [`crate::runtime::Device::best`] found no device: neither HIP device 0 nor the emulator could be opened.
     NoBackend {
         /// Why HIP device 0 could not be used.
@@ -194,6 +202,11 @@ impl fmt::Display for Error {
             Error::DeviceMismatch { what, expected, got } => {
                 write!(f, "device mismatch: {what} is on {got}, expected {expected}")
             }
+            Error::FeatureDisabled { feature, what } => write!(
+                f,
+                "{what} needs the Cargo feature `{feature}`, which this build of hipforge was compiled without \
+                 (enable it: `features = [\"{feature}\"]`)"
+            ),
             Error::NoBackend { hip, emulator } => {
                 write!(f, "no device available: HIP: {hip}; emulator: {emulator}")
             }

@@ -25,6 +25,7 @@ fn invalid_arg(r: Result<AttentionPlan, Error>, field: &str) -> (String, String)
 }
 
 #[test]
+#[cfg_attr(not(feature = "emulator"), ignore = "needs the `emulator` feature")]
 fn heads_q_not_a_multiple_of_heads_kv() {
     let Some(dev) = emulator(Arch::Gfx950) else { return };
     let (expected, got) = invalid_arg(AttentionPlan::new(&dev, &base().gqa(3)), "heads_q");
@@ -33,6 +34,7 @@ fn heads_q_not_a_multiple_of_heads_kv() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "emulator"), ignore = "needs the `emulator` feature")]
 fn unsupported_head_dim() {
     let Some(dev) = emulator(Arch::Gfx950) else { return };
     let spec = AttentionSpec::new(1, 8, 8, 4, 96, DType::BF16);
@@ -45,6 +47,7 @@ fn unsupported_head_dim() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "emulator"), ignore = "needs the `emulator` feature")]
 fn fp8_flavour_not_on_the_arch() {
     for (arch, wrong) in [(Arch::Gfx950, DType::F8E4M3Fnuz), (Arch::Gfx942, DType::F8E4M3)] {
         let Some(dev) = emulator(arch.clone()) else { return };
@@ -60,6 +63,7 @@ fn fp8_flavour_not_on_the_arch() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "emulator"), ignore = "needs the `emulator` feature")]
 fn e5m2_inputs_are_not_supported() {
     let Some(dev) = emulator(Arch::Gfx950) else { return };
     let spec = AttentionSpec::new(1, 8, 8, 4, 64, DType::F8E5M2);
@@ -70,6 +74,7 @@ fn e5m2_inputs_are_not_supported() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "emulator"), ignore = "needs the `emulator` feature")]
 fn strides_that_break_16_byte_loads() {
     let Some(dev) = emulator(Arch::Gfx950) else { return };
     let mut spec = base();
@@ -83,6 +88,7 @@ fn strides_that_break_16_byte_loads() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "emulator"), ignore = "needs the `emulator` feature")]
 fn cu_seqlens_not_monotonic() {
     let Some(dev) = emulator(Arch::Gfx950) else { return };
     let spec = base().varlen(vec![0, 5, 3, 9], vec![0, 4, 8, 12]);
@@ -91,6 +97,7 @@ fn cu_seqlens_not_monotonic() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "emulator"), ignore = "needs the `emulator` feature")]
 fn sizes_beyond_32_bit_indexing() {
     let Some(dev) = emulator(Arch::Gfx950) else { return };
     // 2^22 keys × 4 heads × 128 × 2 bytes = 4 GiB of K per batch: beyond the kernels' 31-bit byte offsets.
@@ -99,6 +106,7 @@ fn sizes_beyond_32_bit_indexing() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "emulator"), ignore = "needs the `emulator` feature")]
 fn run_checks_types_lengths_and_the_lse_buffer() {
     let Some(dev) = emulator(Arch::Gfx950) else { return };
     let spec = base().with_lse();

@@ -8,6 +8,8 @@
 //! kernel forgets to write fails.
 //!
 //! Needs the emulator; without it each test prints why it skips, and fails when HIPFORGE_REQUIRE_EMULATOR=1.
+// Every test here needs the `emulator` feature (on by default); without it the file compiles to nothing.
+#![cfg(feature = "emulator")]
 
 use hipforge::attention::{AttentionPlan, AttentionSpec};
 use hipforge::reference;

@@ -8,6 +8,8 @@
 //! rows, gfx950 the OCP rows. The Rust `from_f32` and the emulator's builtins are both non-saturating (the emulator's
 //! stated assumption for gfx942's cvt, docs/emulator-builtins.md); NaN results are compared as NaN, not by sign.
 //! Without a host clang++ the test skips with a message, unless `HIPFORGE_REQUIRE_EMULATOR=1`.
+// Every test here needs the `emulator` feature (on by default); without it the file compiles to nothing.
+#![cfg(feature = "emulator")]
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

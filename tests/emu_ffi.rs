@@ -6,6 +6,8 @@
 //!
 //! Also checks what the packaging is for: binaries that link hipforge carry no big static TLS segment (glibc carves it
 //! out of every thread's stack; with the emulator linked statically it was 2.2 MiB).
+// Every test here needs the `emulator` feature (on by default); without it the file compiles to nothing.
+#![cfg(feature = "emulator")]
 
 use std::ffi::{c_char, c_int, c_uint, c_void, CStr, CString};
 

@@ -12,6 +12,8 @@
 //! `HIPFORGE_REQUIRE_EMULATOR=1` (CI), where that is a failure.
 //! A C++ test that needs data from the Rust side (e.g. tests/emu/cvt_codes.cpp with a table file) gets its own Rust
 //! test that passes it; here it runs with no arguments.
+// Every test here needs the `emulator` feature (on by default); without it the file compiles to nothing.
+#![cfg(feature = "emulator")]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

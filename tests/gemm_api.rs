@@ -64,6 +64,7 @@ fn archs_without_mfma_kernels_are_unsupported() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "emulator"), ignore = "needs the `emulator` feature")]
 fn spec_errors_come_through_the_plan() {
     let Some(dev) = emulator(Arch::Gfx950) else {
         return;
@@ -78,6 +79,7 @@ fn spec_errors_come_through_the_plan() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "emulator"), ignore = "needs the `emulator` feature")]
 fn block_scaling_on_the_large_tile_is_unsupported() {
     let Some(dev) = emulator(Arch::Gfx950) else {
         return;
@@ -97,6 +99,7 @@ fn block_scaling_on_the_large_tile_is_unsupported() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "emulator"), ignore = "needs the `emulator` feature")]
 fn too_many_batches_are_unsupported() {
     let Some(dev) = emulator(Arch::Gfx942) else {
         return;
@@ -110,6 +113,7 @@ fn too_many_batches_are_unsupported() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "emulator"), ignore = "needs the `emulator` feature")]
 fn views_over_two_gib_are_unsupported() {
     let Some(dev) = emulator(Arch::Gfx942) else {
         return;
@@ -123,6 +127,7 @@ fn views_over_two_gib_are_unsupported() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "emulator"), ignore = "needs the `emulator` feature")]
 fn hipblaslt_backend_refuses_the_emulator() {
     let Some(dev) = emulator(Arch::Gfx950) else {
         return;
@@ -160,6 +165,7 @@ fn hipblaslt_backend_refuses_the_emulator() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "emulator"), ignore = "needs the `emulator` feature")]
 fn wrong_element_type_is_an_invalid_argument() {
     let Some(dev) = emulator(Arch::Gfx950) else {
         return;
@@ -179,6 +185,7 @@ fn wrong_element_type_is_an_invalid_argument() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "emulator"), ignore = "needs the `emulator` feature")]
 fn short_buffer_is_a_length_mismatch() {
     let Some(dev) = emulator(Arch::Gfx950) else {
         return;
@@ -202,6 +209,7 @@ fn short_buffer_is_a_length_mismatch() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "emulator"), ignore = "needs the `emulator` feature")]
 fn missing_c_scales_or_bias_are_invalid_arguments() {
     let Some(dev) = emulator(Arch::Gfx950) else {
         return;
@@ -226,6 +234,7 @@ fn missing_c_scales_or_bias_are_invalid_arguments() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "emulator"), ignore = "needs the `emulator` feature")]
 fn buffers_of_another_device_are_a_device_mismatch() {
     let (Some(d942), Some(d950)) = (emulator(Arch::Gfx942), emulator(Arch::Gfx950)) else {
         return;

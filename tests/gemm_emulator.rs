@@ -18,6 +18,8 @@
 //! in parallel): gfx942 has 359,040 valid configurations with 763 valid pairs, covered by 50 cases; gfx950 391,040,
 //! 796 and 53. Each covering test took 10–30 s (6–12 s of it planning the 806,400 candidates), depending on
 //! how much other builds loaded the machine; the whole file 13–45 s.
+// Every test here needs the `emulator` feature (on by default); without it the file compiles to nothing.
+#![cfg(feature = "emulator")]
 
 mod common;
 

@@ -389,6 +389,7 @@ fn invalid_specs_keep_their_own_errors_and_empty_problems_translate() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "emulator"), ignore = "needs the `emulator` feature")]
 fn without_hipblaslt_the_backend_is_a_typed_error_and_nothing_else_breaks() {
     let Some(dev) = common::emulator(Arch::Gfx950) else {
         return;
@@ -458,7 +459,7 @@ mod fake {
                 let tmp = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
                 let hip = tmp.join("libfake_amdhip64_for_hipblaslt.so");
                 let lt = tmp.join("libfake_hipblaslt.so");
-                let offset = std::mem::offset_of!(hip_sys::types::hipDeviceProp_tR0600, gcnArchName);
+                let offset = std::mem::offset_of!(hipforge_sys::types::hipDeviceProp_tR0600, gcnArchName);
                 let hip_ok = compile(
                     &root.join("tests/runtime_fake/fake_hip.c"),
                     &hip,
@@ -474,7 +475,7 @@ mod fake {
     pub struct Fakes {
         pub dev: Device,
         pub lib: Arc<HipBlasLtLibrary>,
-        hooks: hip_sys::Library,
+        hooks: hipforge_sys::Library,
         _guard: MutexGuard<'static, ()>,
     }
 
@@ -524,7 +525,7 @@ mod fake {
         let rt = HipRuntime::load_from(&hip).expect("the fake HIP runtime opens");
         let dev = Device::hip_with(&rt, 0).expect("the fake device opens");
         let lib = HipBlasLtLibrary::load_from(&lt).expect("the fake hipBLASLt opens");
-        let hooks = hip_sys::loader::load_from("fake hipBLASLt hooks", &lt).expect("opens twice");
+        let hooks = hipforge_sys::loader::load_from("fake hipBLASLt hooks", &lt).expect("opens twice");
         Some(Fakes {
             dev,
             lib,

@@ -41,6 +41,7 @@ fn a_library_that_is_not_hipblaslt_gives_missing_symbol() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "emulator"), ignore = "needs the `emulator` feature")]
 fn hipblaslt_refuses_the_emulator_with_a_typed_error() {
     let Some(dev) = emulator(Arch::Gfx950) else { return };
     let lib = HipBlasLtLibrary::load_from("libc.so.6").unwrap();

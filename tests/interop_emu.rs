@@ -2,6 +2,8 @@
 //! views and borrowed memory are checked against the CPU reference, and runs with a caller's workspace against runs
 //! with the plan's own (bit for bit: same kernels, same order). The HIP side of the same APIs (which calls a run
 //! makes, on which stream) is in tests/runtime_fake_hip.rs.
+// Every test here needs the `emulator` feature (on by default); without it the file compiles to nothing.
+#![cfg(feature = "emulator")]
 
 mod common;
 

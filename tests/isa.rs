@@ -8,6 +8,8 @@
 //! `HIPFORGE_REQUIRE_GPU_TOOLCHAIN=1`, which makes the skip a failure. The planted-failure test compiles
 //! tests/isa_fixtures/planted.hip and shows the gate rejecting it; tests/isa_fixtures/sched.hip and lds_tr.hip check
 //! that hipforge's scheduling primitives and transposing-LDS-read wrappers become the promised instructions.
+// Every test here needs the `gpu-kernels` feature (on by default); without it the file compiles to nothing.
+#![cfg(feature = "gpu-kernels")]
 
 mod common;
 

@@ -1,6 +1,8 @@
 //! The `hipforge model` gates: every kernel's declared floors (`HF_MODEL_EXPECT`) on its real gfx942 and gfx950 code
 //! objects, the planted fixtures that must fail each kind of gate, the main-loop regression, and the CLI.
 //! Without a HIP-capable compiler at build time these skip with the reason, unless `HIPFORGE_REQUIRE_GPU_TOOLCHAIN=1`.
+// Every test here needs the `gpu-kernels` feature (on by default); without it the file compiles to nothing.
+#![cfg(feature = "gpu-kernels")]
 
 mod common;
 

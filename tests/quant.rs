@@ -31,8 +31,8 @@ fn reference_block128_groups_are_independent_and_ragged() {
     let cols = 300;
     let mut x = vec![0.0f32; 2 * cols];
     let amaxes = [[1.0f32, 8.0, 0.0], [0.5, 1024.0, 3.0]];
-    for r in 0..2 {
-        for (g, &a) in amaxes[r].iter().enumerate() {
+    for (r, row) in amaxes.iter().enumerate() {
+        for (g, &a) in row.iter().enumerate() {
             let start = r * cols + g * 128;
             if a != 0.0 {
                 x[start] = -a;
@@ -49,8 +49,8 @@ fn reference_block128_groups_are_independent_and_ragged() {
         .map(|&a| if a == 0.0 { 1.0 } else { a / 448.0 })
         .collect();
     assert_eq!(s, expect_scales);
-    for r in 0..2 {
-        for (g, &a) in amaxes[r].iter().enumerate() {
+    for (r, row) in amaxes.iter().enumerate() {
+        for (g, &a) in row.iter().enumerate() {
             let start = r * cols + g * 128;
             if a != 0.0 {
                 assert_eq!(q[start].to_f32(), -448.0, "the amax element maps to -max");
@@ -231,6 +231,7 @@ fn run_all<O: QuantOutput>(dev: &Device) {
 }
 
 #[test]
+#[cfg_attr(not(feature = "emulator"), ignore = "needs the `emulator` feature")]
 fn emulator_matches_reference_gfx942() {
     let Some(dev) = emulator(Arch::Gfx942) else {
         return;
@@ -240,6 +241,7 @@ fn emulator_matches_reference_gfx942() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "emulator"), ignore = "needs the `emulator` feature")]
 fn emulator_matches_reference_gfx950() {
     let Some(dev) = emulator(Arch::Gfx950) else {
         return;
@@ -249,6 +251,7 @@ fn emulator_matches_reference_gfx950() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "emulator"), ignore = "needs the `emulator` feature")]
 fn emulator_non_finite_inputs_match_reference() {
     for arch in [Arch::Gfx942, Arch::Gfx950] {
         let Some(dev) = emulator(arch.clone()) else {
@@ -272,6 +275,7 @@ fn emulator_non_finite_inputs_match_reference() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "emulator"), ignore = "needs the `emulator` feature")]
 fn api_rejects_wrong_flavour_short_buffers_and_bad_shapes() {
     let Some(dev) = emulator(Arch::Gfx942) else {
         return;

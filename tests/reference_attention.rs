@@ -107,8 +107,8 @@ fn rows_with_no_visible_key_are_zero_with_lse_minus_infinity() {
         }
     }
     // Row 3 sees key 0 only: O = V[0].
-    for x in 0..4 {
-        assert_eq!(e.out.values[3 * 4 + x], v[x].to_f64());
+    for (x, vx) in v.iter().take(4).enumerate() {
+        assert_eq!(e.out.values[3 * 4 + x], vx.to_f64());
     }
     // A zero-length key sequence masks everything.
     let spec = AttentionSpec::new(1, 2, 0, 1, 4, DType::BF16).with_lse();

@@ -2,6 +2,8 @@
 //!
 //! Needs the emulator (crate::kernels::EMULATOR_ARCHS); without it each test prints why it skips, and fails when
 //! HIPFORGE_REQUIRE_EMULATOR=1 (CI).
+// Every test here needs the `emulator` feature (on by default); without it the file compiles to nothing.
+#![cfg(feature = "emulator")]
 
 use hipforge::runtime::{Arch, Device, DeviceBuffer, LaunchConfig};
 use hipforge::{bf16, Error, F8E4M3Fnuz};

@@ -40,7 +40,7 @@ fn build_fake(name: &str) -> Option<PathBuf> {
     }
     let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("tests/runtime_fake/{name}.c"));
     let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("lib{name}.so"));
-    let offset = std::mem::offset_of!(hip_sys::types::hipDeviceProp_tR0600, gcnArchName);
+    let offset = std::mem::offset_of!(hipforge_sys::types::hipDeviceProp_tR0600, gcnArchName);
     let mut result = None;
     for cc in ["clang-22", "clang", "cc"] {
         let status = Command::new(cc)
@@ -59,7 +59,7 @@ fn build_fake(name: &str) -> Option<PathBuf> {
     result
 }
 
-fn fake_runtime(tag: &str) -> Option<(Arc<HipRuntime>, hip_sys::Library)> {
+fn fake_runtime(tag: &str) -> Option<(Arc<HipRuntime>, hipforge_sys::Library)> {
     let Some(path) = build_fake_for("fake_hip", tag) else {
         let why = "no C compiler (clang-22, clang, cc) to build the fake HIP runtime";
         if std::env::var("HIPFORGE_REQUIRE_GPU_TOOLCHAIN").as_deref() == Ok("1") {
@@ -69,7 +69,7 @@ fn fake_runtime(tag: &str) -> Option<(Arc<HipRuntime>, hip_sys::Library)> {
         return None;
     };
     let rt = HipRuntime::load_from(&path).expect("the fake runtime opens");
-    let hooks = hip_sys::loader::load_from("fake hooks", &path).expect("opens twice");
+    let hooks = hipforge_sys::loader::load_from("fake hooks", &path).expect("opens twice");
     Some((rt, hooks))
 }
 
@@ -131,6 +131,7 @@ fn hip_backend_memory_streams_events_and_properties() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "gpu-kernels"), ignore = "needs the `gpu-kernels` feature")]
 fn hip_backend_launch_passes_the_params_struct_as_the_single_argument() {
     let Some((rt, hooks)) = fake_runtime("launch") else {
         return;
@@ -204,6 +205,7 @@ fn hip_backend_launch_passes_the_params_struct_as_the_single_argument() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "gpu-kernels"), ignore = "needs the `gpu-kernels` feature")]
 fn hip_backend_refuses_less_dynamic_lds_than_the_kernel_declares() {
     let Some((rt, hooks)) = fake_runtime("lds") else {
         return;
@@ -242,7 +244,7 @@ fn hip_backend_refuses_less_dynamic_lds_than_the_kernel_declares() {
 }
 
 /// Calls a no-argument hook of a fake library.
-fn hook<R>(lib: &hip_sys::Library, name: &str) -> R {
+fn hook<R>(lib: &hipforge_sys::Library, name: &str) -> R {
     unsafe {
         (lib.get::<unsafe extern "C" fn() -> R>(name)
             .unwrap_or_else(|| panic!("hook {name}")))()
@@ -250,7 +252,7 @@ fn hook<R>(lib: &hip_sys::Library, name: &str) -> R {
 }
 
 /// Calls a one-argument hook of a fake library.
-fn hook1<R>(lib: &hip_sys::Library, name: &str, arg: i32) -> R {
+fn hook1<R>(lib: &hipforge_sys::Library, name: &str, arg: i32) -> R {
     unsafe {
         (lib.get::<unsafe extern "C" fn(i32) -> R>(name)
             .unwrap_or_else(|| panic!("hook {name}")))(arg)
@@ -271,7 +273,7 @@ struct FakeLayout {
 
 #[test]
 fn hipblaslt_wrapper_drives_the_documented_call_sequence() {
-    use hip_sys::types::*;
+    use hipforge_sys::types::*;
     use hipforge::runtime::hipblaslt::*;
     use hipforge::{bf16, DType, F8E4M3};
     let Some((rt, _)) = fake_runtime("hipblaslt") else {
@@ -280,7 +282,7 @@ fn hipblaslt_wrapper_drives_the_documented_call_sequence() {
     let Some(blas_path) = build_fake_for("fake_hipblaslt", "hipblaslt") else {
         return;
     };
-    let blas = hip_sys::loader::load_from("fake hooks", &blas_path).unwrap();
+    let blas = hipforge_sys::loader::load_from("fake hooks", &blas_path).unwrap();
     let dev = Device::hip_with(&rt, 0).unwrap();
 
     let (m, n, k, batch) = (64u64, 48u64, 128u64, 2u32);
@@ -503,7 +505,7 @@ impl Call {
 }
 
 /// The calls logged since the last `fake_log_clear`.
-fn calls(hooks: &hip_sys::Library) -> Vec<Call> {
+fn calls(hooks: &hipforge_sys::Library) -> Vec<Call> {
     let n: i32 = hook(hooks, "fake_log_len");
     (0..n)
         .map(|i| unsafe {
@@ -520,7 +522,7 @@ fn calls(hooks: &hip_sys::Library) -> Vec<Call> {
         .collect()
 }
 
-fn clear_log(hooks: &hip_sys::Library) {
+fn clear_log(hooks: &hipforge_sys::Library) {
     hook::<()>(hooks, "fake_log_clear");
 }
 
@@ -542,12 +544,12 @@ fn gfx942_kernels(test: &str) -> bool {
 
 /// What another framework does with HIP: its own handle on the runtime library, its own allocations and streams.
 struct Framework {
-    lib: hip_sys::HipLib,
+    lib: hipforge_sys::HipLib,
 }
 
 impl Framework {
     fn new(rt: &HipRuntime) -> Framework {
-        let lib = hip_sys::HipLib::load_from(rt.path()).unwrap();
+        let lib = hipforge_sys::HipLib::load_from(rt.path()).unwrap();
         assert_eq!(unsafe { lib.hipSetDevice(0).unwrap() }, 0);
         Framework { lib }
     }
@@ -559,12 +561,12 @@ impl Framework {
     fn free(&self, p: u64) {
         assert_eq!(unsafe { self.lib.hipFree(p as *mut _).unwrap() }, 0);
     }
-    fn stream(&self) -> hip_sys::types::hipStream_t {
+    fn stream(&self) -> hipforge_sys::types::hipStream_t {
         let mut s = std::ptr::null_mut();
         assert_eq!(unsafe { self.lib.hipStreamCreate(&mut s).unwrap() }, 0);
         s
     }
-    fn destroy(&self, s: hip_sys::types::hipStream_t) {
+    fn destroy(&self, s: hipforge_sys::types::hipStream_t) {
         assert_eq!(unsafe { self.lib.hipStreamDestroy(s).unwrap() }, 0);
     }
 }
@@ -801,6 +803,7 @@ fn check_run_log(log: &[Call], stream: usize, ops: &Operands) -> [u64; 3] {
 }
 
 #[test]
+#[cfg_attr(not(feature = "gpu-kernels"), ignore = "needs the `gpu-kernels` feature")]
 fn runs_queue_only_launches_on_the_given_stream_into_borrowed_memory() {
     let Some((rt, hooks)) = fake_runtime("streams") else {
         return;
@@ -956,8 +959,9 @@ fn runs_queue_only_launches_on_the_given_stream_into_borrowed_memory() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "gpu-kernels"), ignore = "needs the `gpu-kernels` feature")]
 fn captured_runs_hold_only_launches_copies_and_memsets() {
-    use hip_sys::types::hipStreamCaptureModeGlobal;
+    use hipforge_sys::types::hipStreamCaptureModeGlobal;
     let Some((rt, hooks)) = fake_runtime("capture") else {
         return;
     };

@@ -62,6 +62,7 @@ fn hip_device_zero_without_gpu_is_a_typed_no_device_error() {
 }
 
 #[test]
+#[cfg_attr(not(feature = "emulator"), ignore = "needs the `emulator` feature")]
 fn best_falls_back_to_the_emulator() {
     if Device::hip(0).is_ok() {
         eprintln!("skipping: a HIP GPU is present, so best() picks it");
@@ -123,9 +124,9 @@ fn a_library_that_is_not_hip_gives_missing_symbol_not_a_panic() {
 #[test]
 fn error_text_comes_from_the_runtime() {
     let Some(rt) = system_runtime() else { return };
-    let text = rt.error_text(hip_sys::types::hipErrorNoDevice);
+    let text = rt.error_text(hipforge_sys::types::hipErrorNoDevice);
     assert!(text.contains("hipErrorNoDevice"), "{text}");
-    match rt.check("hipFoo", hip_sys::types::hipErrorInvalidValue) {
+    match rt.check("hipFoo", hipforge_sys::types::hipErrorInvalidValue) {
         Err(Error::Hip { call, code, message }) => {
             assert_eq!((call.as_str(), code), ("hipFoo", 1));
             assert!(message.contains("hipErrorInvalidValue"), "{message}");
@@ -146,15 +147,15 @@ fn hip_version_numbers_format_as_major_minor_patch() {
 /// HIP 5.2 headers lack the FP8 data types and R0600; those are reported, not compared.)
 #[test]
 fn committed_abi_values_agree_with_the_installed_headers() {
-    use hip_sys::types::*;
-    let Some(headers) = hip_sys::INSTALLED_HEADERS else {
+    use hipforge_sys::types::*;
+    let Some(headers) = hipforge_sys::INSTALLED_HEADERS else {
         if require_runtime() {
             panic!(
                 "HIPFORGE_REQUIRE_HIP_RUNTIME=1 but hip-sys ran no bindgen: {}",
-                hip_sys::BINDGEN_NOTE
+                hipforge_sys::BINDGEN_NOTE
             );
         }
-        eprintln!("skipping: no installed HIP headers ({})", hip_sys::BINDGEN_NOTE);
+        eprintln!("skipping: no installed HIP headers ({})", hipforge_sys::BINDGEN_NOTE);
         return;
     };
     let committed: &[(&str, i64)] = &[
@@ -222,7 +223,7 @@ fn committed_abi_values_agree_with_the_installed_headers() {
         ("HIP_R_8F_E5M2_FNUZ", HIP_R_8F_E5M2_FNUZ as i64),
     ];
     let installed = |name: &str| {
-        hip_sys::INSTALLED_CONSTS
+        hipforge_sys::INSTALLED_CONSTS
             .iter()
             .find(|(n, _)| *n == name)
             .map(|&(_, v)| v)
@@ -249,7 +250,7 @@ fn committed_abi_values_agree_with_the_installed_headers() {
         "HIP {}.{}.{} headers in {}: {compared} values agree; absent from these headers: {absent:?}",
         headers.major, headers.minor, headers.patch, headers.include_dir
     );
-    match hip_sys::INSTALLED_R0600_LAYOUT {
+    match hipforge_sys::INSTALLED_R0600_LAYOUT {
         Some((size, arch_offset)) => {
             assert_eq!(size, std::mem::size_of::<hipDeviceProp_tR0600>());
             assert_eq!(arch_offset, std::mem::offset_of!(hipDeviceProp_tR0600, gcnArchName));
@@ -260,7 +261,7 @@ fn committed_abi_values_agree_with_the_installed_headers() {
                 "HIP {} headers without hipDeviceProp_tR0600",
                 headers.major
             );
-            assert_eq!(hip_sys::PRE6_PROPS_MAJOR, Some(headers.major));
+            assert_eq!(hipforge_sys::PRE6_PROPS_MAJOR, Some(headers.major));
         }
     }
 }
@@ -269,7 +270,7 @@ fn committed_abi_values_agree_with_the_installed_headers() {
 /// name[256] + uuid[16] + luid[8] + u32 + pad4 = 288 for totalGlobalMem.
 #[test]
 fn r0600_struct_landmarks() {
-    use hip_sys::types::hipDeviceProp_tR0600 as P;
+    use hipforge_sys::types::hipDeviceProp_tR0600 as P;
     use std::mem::offset_of;
     assert_eq!(offset_of!(P, totalGlobalMem), 288);
     assert_eq!(offset_of!(P, sharedMemPerBlock), 296);

@@ -100,9 +100,9 @@ impl Translated {
         let p = &self.plan;
         let op = |t: bool| {
             if t {
-                hip_sys::types::HIPBLAS_OP_T
+                hipforge_sys::types::HIPBLAS_OP_T
             } else {
-                hip_sys::types::HIPBLAS_OP_N
+                hipforge_sys::types::HIPBLAS_OP_N
             }
         };
         let (m, n, k) = p.dims();

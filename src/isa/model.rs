@@ -605,7 +605,6 @@ impl LoopCost {
             spill_moves: n32(self.spill_moves),
             scratch_ops: n32(self.scratch_ops),
             agpr_moves: n32(self.agpr_moves),
-            ..self
         }
     }
 }

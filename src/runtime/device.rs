@@ -123,8 +123,9 @@ impl Device {
 
     /// The CPU emulator for `arch` (gfx942 or gfx950).
     ///
-    /// [`Error::InvalidArgument`] for another arch; [`Error::Emulator`] when the emulator was not built for it
-    /// (see `crate::kernels::EMULATOR_ARCHS`).
+    /// [`Error::InvalidArgument`] for another arch; [`Error::FeatureDisabled`] when hipforge was compiled without
+    /// its `emulator` feature; [`Error::Emulator`] when the emulator was not built for it (no host clang at build
+    /// time; see `crate::kernels::EMULATOR_ARCHS`).
     pub fn emulator(arch: Arch) -> Result<Device> {
         Self::emulator_because(arch, None)
     }

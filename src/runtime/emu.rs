@@ -174,6 +174,12 @@ impl EmuBackend {
         if !matches!(arch, Arch::Gfx942 | Arch::Gfx950) {
             return Err(Error::invalid("emulator arch", "gfx942 or gfx950", arch));
         }
+        if !cfg!(feature = "emulator") {
+            return Err(Error::FeatureDisabled {
+                feature: "emulator".into(),
+                what: format!("the {arch} emulator"),
+            });
+        }
         match fns_for(arch.name()) {
             Ok(fns) => Ok(EmuBackend { fns }),
             Err(message) => Err(Error::Emulator { message }),

@@ -5,7 +5,7 @@ use super::device::RawStream;
 use super::hip_runtime::{format_hip_version, HipRuntime};
 use super::launch::LaunchConfig;
 use crate::error::{Error, Result};
-use hip_sys::types::*;
+use hipforge_sys::types::*;
 use std::collections::HashMap;
 use std::ffi::{c_int, c_void, CString};
 use std::sync::{Arc, Mutex};
@@ -37,7 +37,7 @@ fn read_properties(rt: &HipRuntime, ordinal: c_int) -> Result<DeviceProperties> 
     let (call, code, p) = if major >= 6 {
         let (code, p) = unsafe { rt.raw().device_properties_r0600(ordinal)? };
         ("hipGetDevicePropertiesR0600", code, p)
-    } else if hip_sys::PRE6_PROPS_MAJOR == Some(major as u32) {
+    } else if hipforge_sys::PRE6_PROPS_MAJOR == Some(major as u32) {
         match unsafe { rt.raw().device_properties_pre6(ordinal)? } {
             Some((code, p)) => ("hipGetDeviceProperties", code, p),
             None => return Err(pre6_unsupported(version)),
@@ -64,7 +64,7 @@ fn pre6_unsupported(version: i32) -> Error {
              not built against HIP headers of the same major version (pre-6.0 layout from headers: {:?}), so the \
              struct layout is unknown; install ROCm 6 or later",
             format_hip_version(version),
-            hip_sys::PRE6_PROPS_MAJOR
+            hipforge_sys::PRE6_PROPS_MAJOR
         ),
     }
 }
@@ -127,7 +127,7 @@ impl HipBackend {
     }
 
     /// Makes this device current on the calling thread (HIP's current device is per thread) and returns the table.
-    pub(crate) fn ctx(&self) -> Result<&hip_sys::HipLib> {
+    pub(crate) fn ctx(&self) -> Result<&hipforge_sys::HipLib> {
         let lib = self.rt.raw();
         self.rt
             .check("hipSetDevice", unsafe { lib.hipSetDevice(self.ordinal)? })?;
@@ -298,6 +298,12 @@ impl HipBackend {
         let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(&f) = cache.functions.get(kernel) {
             return Ok(f);
+        }
+        if !cfg!(feature = "gpu-kernels") {
+            return Err(Error::FeatureDisabled {
+                feature: "gpu-kernels".into(),
+                what: format!("kernel {kernel} for {arch}"),
+            });
         }
         let Some(image) = crate::kernels::code_object(arch.name(), kernel) else {
             let reason = if crate::kernels::GPU_ARCHS.contains(&arch.name()) {

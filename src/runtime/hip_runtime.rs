@@ -3,8 +3,8 @@
 //! library lacks becomes `Err(Error::MissingSymbol)`.
 
 use crate::error::{Error, Result};
-use hip_sys::types::*;
-use hip_sys::{HipLib, LoadError, MissingSymbol};
+use hipforge_sys::types::*;
+use hipforge_sys::{HipLib, LoadError, MissingSymbol};
 use std::ffi::{c_int, CStr};
 use std::sync::{Arc, OnceLock};
 
@@ -28,7 +28,7 @@ impl From<MissingSymbol> for Error {
 
 /// The HIP runtime library, opened at run time.
 ///
-/// [`HipRuntime::global`] follows the search order of `hip_sys::loader` (override variable `HIPFORGE_HIP_LIBRARY`,
+/// [`HipRuntime::global`] follows the search order of `hipforge_sys::loader` (override variable `HIPFORGE_HIP_LIBRARY`,
 /// then ROCm directories, then the system loader) once per process; [`HipRuntime::load_from`] opens one given file,
 /// which is how tests exercise a wrong or missing library without touching the environment.
 pub struct HipRuntime {

@@ -7,7 +7,7 @@
 //! GEMM layer. Scales follow hipBLASLt's convention: they multiply (dequantization scales for A/B, `scale_d`
 //! multiplies the output before conversion).
 //!
-//! Loading follows `hip_sys::loader::HIPBLASLT` (override variable `HIPFORGE_HIPBLASLT_LIBRARY`); an absent library
+//! Loading follows `hipforge_sys::loader::HIPBLASLT` (override variable `HIPFORGE_HIPBLASLT_LIBRARY`); an absent library
 //! is [`Error::LibraryNotFound`], and nothing else in hipforge needs it.
 
 use super::buffer::{DeviceBuffer, DevicePtr, DevicePtrMut, DeviceView, DeviceViewMut};
@@ -16,8 +16,8 @@ use super::repr::DeviceRepr;
 use super::stream::Stream;
 use crate::dtype::{DType, Element};
 use crate::error::{Error, Result};
-use hip_sys::types::*;
-use hip_sys::HipBlasLtLib;
+use hipforge_sys::types::*;
+use hipforge_sys::HipBlasLtLib;
 use std::collections::HashMap;
 use std::ffi::{c_int, c_void};
 use std::marker::PhantomData;
@@ -686,7 +686,7 @@ impl Drop for Guard<'_> {
 
 fn set_attr<T: Copy>(
     call: &str,
-    f: impl FnOnce(*const c_void, usize) -> std::result::Result<hipblasStatus_t, hip_sys::MissingSymbol>,
+    f: impl FnOnce(*const c_void, usize) -> std::result::Result<hipblasStatus_t, hipforge_sys::MissingSymbol>,
     value: &T,
 ) -> Result<()> {
     check(call, f(value as *const T as *const c_void, std::mem::size_of::<T>())?)

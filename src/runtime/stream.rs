@@ -5,7 +5,7 @@ use super::device::{Backend, Device, RawStream};
 use super::launch::LaunchConfig;
 use super::repr::DeviceRepr;
 use crate::error::{Error, Result};
-use hip_sys::types::hipStream_t;
+use hipforge_sys::types::hipStream_t;
 use std::marker::PhantomData;
 use std::sync::Mutex;
 use std::time::Instant;

@@ -49,12 +49,16 @@ impl Row {
     }
 }
 
-/// Prints the table; returns whether every row passed.
+/// Prints the table (columns as wide as their widest cell); returns whether every row passed.
 fn print_table(rows: &[Row]) -> bool {
-    println!(
-        "{:<52} {:<16} {:>10} {:>14}  result",
-        "problem", "device", "time", "max err/bound"
-    );
+    use crate::out::{Align, Table};
+    let mut t = Table::new(&[
+        ("problem", Align::Left),
+        ("device", Align::Left),
+        ("time", Align::Right),
+        ("max err/bound", Align::Right),
+        ("result", Align::Left),
+    ]);
     for r in rows {
         let (ratio, verdict) = match &r.outcome {
             Ok(rep) => (
@@ -63,18 +67,18 @@ fn print_table(rows: &[Row]) -> bool {
             ),
             Err(e) => ("-".into(), format!("ERROR: {e}")),
         };
-        println!(
-            "{:<52} {:<16} {:>8.1}ms {:>14}  {verdict}",
-            r.problem,
-            r.device,
-            r.time.as_secs_f64() * 1e3,
-            ratio
-        );
+        let time = if r.outcome.is_ok() {
+            format!("{:.1}ms", r.time.as_secs_f64() * 1e3)
+        } else {
+            "-".into()
+        };
+        t.row(vec![r.problem.clone(), r.device.clone(), time, ratio, verdict]);
     }
+    crate::out::text(&t.render());
     for r in rows {
         if let Ok(rep) = &r.outcome {
             if !rep.passed() {
-                println!("\n{}:\n{rep}", r.problem);
+                outln!("\n{}:\n{rep}", r.problem);
             }
         }
     }
@@ -223,8 +227,18 @@ fn gemm_kernel_row(dev: &hipforge::runtime::Device, fp8: bool) -> hipforge::Resu
     }
 }
 
-/// Runs the subcommand; returns the process exit code (0 when every row passed).
-pub fn run(_args: &[String]) -> i32 {
+const USAGE: &str = "usage: hipforge demo
+
+Runs GEMM and attention problems on the CPU reference and, with hipforge's kernels, on Device::best() (a HIP GPU
+if one works, else the emulator), checks every result against the f64 reference, and prints one row per run.
+Exit code 0 when every row passed, 1 otherwise.";
+
+/// Runs the subcommand; returns the process exit code (0 when every row passed, 1 when one failed, 2 on a usage
+/// error).
+pub fn run(args: &[String]) -> i32 {
+    if let Some(code) = crate::no_args("demo", USAGE, args) {
+        return code;
+    }
     let cpu = "cpu reference";
     let rows = vec![
         Row::timed(
@@ -249,7 +263,7 @@ pub fn run(_args: &[String]) -> i32 {
         }
         Err(e) => rows.push(Row::timed(attn, "Device::best()", || Err(e))),
     }
-    println!("hipforge demo: each result checked against the f64 CPU reference (no GPU timings here)\n");
+    outln!("hipforge demo: each result checked against the f64 CPU reference (no GPU timings here)\n");
     if print_table(&rows) {
         0
     } else {

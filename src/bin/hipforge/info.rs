@@ -2,10 +2,29 @@
 //! missing), its devices and their archs, hipBLASLt, the archs the kernels were built for, and the emulator.
 
 use hipforge::runtime::{format_hip_version, Device, HipRuntime};
+use std::fmt::Display;
 
-/// Runs the subcommand; returns the process exit code (0: the report was printed, whatever it says).
-pub fn run(_args: &[String]) -> i32 {
-    println!("hipforge {}", env!("CARGO_PKG_VERSION"));
+const USAGE: &str = "usage: hipforge info
+
+Reports the HIP runtime (path and version, or why it is missing), its devices, hipBLASLt, the HIP headers seen at
+build time, the Cargo features and archs this build has kernels for, the emulator, and the device Device::best()
+picks (and why).";
+
+/// Width of the label column: the longest label, "HIP headers at build time:", and a space.
+const LABEL: usize = 27;
+
+/// One `label value` line, the values of every line starting in the same column.
+fn kv(label: &str, value: impl Display) {
+    outln!("{label:<LABEL$}{value}");
+}
+
+/// Runs the subcommand; returns the process exit code (0: the report was printed, whatever it says; 2: a usage
+/// error).
+pub fn run(args: &[String]) -> i32 {
+    if let Some(code) = crate::no_args("info", USAGE, args) {
+        return code;
+    }
+    outln!("hipforge {}", env!("CARGO_PKG_VERSION"));
     hip_section();
     hipblaslt_section();
     build_section();
@@ -17,7 +36,7 @@ fn hip_section() {
     let rt = match HipRuntime::global() {
         Ok(rt) => rt,
         Err(e) => {
-            println!("HIP runtime: {e}");
+            kv("HIP runtime:", e);
             return;
         }
     };
@@ -29,77 +48,108 @@ fn hip_section() {
         Ok(v) => format!(", driver {}", format_hip_version(v)),
         Err(_) => String::new(),
     };
-    println!("HIP runtime: {} ({version}{driver})", rt.path());
+    kv("HIP runtime:", format!("{} ({version}{driver})", rt.path()));
     match rt.device_count() {
         Ok(n) => {
-            println!("  devices: {n}");
+            kv("  devices:", n);
             for i in 0..n {
                 match Device::hip_with(&rt, i) {
                     Ok(d) => {
                         let Some(p) = d.properties() else { continue };
-                        println!(
-                            "  device {i}: {} — {} (arch {}, FP8 {}), {} CUs, {} MHz, wave{}, {} KiB LDS/block, {} GiB",
-                            p.name,
-                            p.gcn_arch_name,
-                            d.arch(),
-                            if d.arch().fp8_is_fnuz() { "FNUZ" } else { "OCP" },
-                            p.compute_units,
-                            p.clock_khz / 1000,
-                            p.warp_size,
-                            p.lds_per_block / 1024,
-                            p.total_memory >> 30
+                        kv(
+                            &format!("  device {i}:"),
+                            format!(
+                                "{} — {} (arch {}, FP8 {}), {} CUs, {} MHz, wave{}, {} KiB LDS/block, {} GiB",
+                                p.name,
+                                p.gcn_arch_name,
+                                d.arch(),
+                                if d.arch().fp8_is_fnuz() { "FNUZ" } else { "OCP" },
+                                p.compute_units,
+                                p.clock_khz / 1000,
+                                p.warp_size,
+                                p.lds_per_block / 1024,
+                                p.total_memory >> 30
+                            ),
                         );
                     }
-                    Err(e) => println!("  device {i}: {e}"),
+                    Err(e) => kv(&format!("  device {i}:"), e),
                 }
             }
         }
-        Err(e) => println!("  devices: none — {e}"),
+        Err(e) => kv("  devices:", format!("none — {e}")),
     }
 }
 
 fn hipblaslt_section() {
     match hipforge::runtime::hipblaslt::HipBlasLtLibrary::global() {
-        Ok(lib) => println!("hipBLASLt: {}", lib.path()),
-        Err(e) => println!("hipBLASLt: {e}"),
+        Ok(lib) => kv("hipBLASLt:", lib.path()),
+        Err(e) => kv("hipBLASLt:", e),
     }
 }
 
 fn build_section() {
-    match hip_sys::INSTALLED_HEADERS {
-        Some(h) => println!(
-            "HIP headers at build time: HIP {}.{}.{} in {} (bindgen; committed ROCm 6/7 ABI used for calls)",
-            h.major, h.minor, h.patch, h.include_dir
+    match hipforge_sys::INSTALLED_HEADERS {
+        Some(h) => kv(
+            "HIP headers at build time:",
+            format!(
+                "HIP {}.{}.{} in {} (bindgen; committed ROCm 6/7 ABI used for calls)",
+                h.major, h.minor, h.patch, h.include_dir
+            ),
         ),
-        None => println!("HIP headers at build time: none ({})", hip_sys::BINDGEN_NOTE),
+        None => kv(
+            "HIP headers at build time:",
+            format!("none ({})", hipforge_sys::BINDGEN_NOTE),
+        ),
     }
+    let features: Vec<&str> = [
+        ("emulator", cfg!(feature = "emulator")),
+        ("gpu-kernels", cfg!(feature = "gpu-kernels")),
+        ("bindgen", cfg!(feature = "bindgen")),
+    ]
+    .into_iter()
+    .filter_map(|(name, on)| on.then_some(name))
+    .collect();
+    kv(
+        "features:",
+        if features.is_empty() {
+            "none".to_string()
+        } else {
+            features.join(", ")
+        },
+    );
     let gpu = hipforge::kernels::GPU_ARCHS;
     if gpu.is_empty() {
-        println!("GPU kernels built for: none");
+        kv("GPU kernels built for:", "none");
     } else {
-        println!("GPU kernels built for: {}", gpu.join(", "));
+        kv("GPU kernels built for:", gpu.join(", "));
     }
     if !hipforge::kernels::GPU_BUILD_NOTE.is_empty() {
-        println!("  note: {}", hipforge::kernels::GPU_BUILD_NOTE);
+        kv("  note:", hipforge::kernels::GPU_BUILD_NOTE);
     }
-    println!("kernels: {}", hipforge::kernels::KERNELS.len());
+    kv("kernels:", hipforge::kernels::KERNELS.len());
     let emu = hipforge::kernels::EMULATOR_ARCHS;
     if emu.is_empty() {
-        println!("emulator built for: none (the emulator is unavailable in this build)");
+        kv(
+            "emulator built for:",
+            match hipforge::kernels::EMULATOR_BUILD_NOTE {
+                "" => "none".to_string(),
+                note => format!("none ({note})"),
+            },
+        );
     } else {
-        println!("emulator built for: {}", emu.join(", "));
+        kv("emulator built for:", emu.join(", "));
     }
 }
 
 fn best_section() {
     match Device::best() {
         Ok(d) if d.is_emulator() => {
-            println!("best device: {} (no usable HIP GPU)", d.name());
+            kv("best device:", format!("{} (no usable HIP GPU)", d.name()));
             if let Some(why) = d.fallback_reason() {
-                println!("  why the emulator: {why}");
+                kv("  why the emulator:", why);
             }
         }
-        Ok(d) => println!("best device: HIP GPU 0, {} ({})", d.name(), d.arch()),
-        Err(e) => println!("best device: none — {e}"),
+        Ok(d) => kv("best device:", format!("HIP GPU 0, {} ({})", d.name(), d.arch())),
+        Err(e) => kv("best device:", format!("none — {e}")),
     }
 }

@@ -3,17 +3,29 @@
 use hipforge::isa::{self, KernelReport};
 use hipforge::kernels;
 use std::fmt::Write as _;
-use std::io::Write as _;
 
-/// Runs the subcommand; returns the process exit code.
+const USAGE: &str = "usage: hipforge isa [--json]
+
+Per kernel and arch, from the code objects built into hipforge: VGPRs, AGPRs, SGPRs, spills (VGPRs/SGPRs, from the
+code object's metadata), LDS (static + declared dynamic), scratch, modeled occupancy, instruction counts and the
+MFMA histogram.
+  --json   one JSON array (every field of the code object's metadata) instead of the table";
+
+/// Runs the subcommand; returns the process exit code (0: every report printed; 1: a kernel could not be read or no
+/// code objects were built; 2: a usage error).
 pub fn run(args: &[String]) -> i32 {
     let mut json = false;
     for a in args {
         match a.as_str() {
             "--json" => json = true,
+            h if crate::is_help(h) => {
+                outln!("{USAGE}");
+                return 0;
+            }
             other => {
-                eprintln!("hipforge isa: unknown argument {other:?}; expected nothing or --json");
-                return 2;
+                let kind = if other.starts_with('-') { "option" } else { "argument" };
+                eprintln!("hipforge isa: unknown {kind} {other:?}; expected nothing or --json\n\n{USAGE}");
+                return crate::USAGE_ERROR;
             }
         }
     }
@@ -23,7 +35,7 @@ pub fn run(args: &[String]) -> i32 {
             kernels::GPU_BUILD_NOTE
         );
         if json {
-            println!("[]");
+            outln!("[]");
         }
         return 1;
     }
@@ -44,12 +56,12 @@ pub fn run(args: &[String]) -> i32 {
     } else {
         table(&reports)
     };
-    // A closed pipe (`hipforge isa | head`) is not an error worth a panic.
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    crate::out::text(&text);
     i32::from(failed)
 }
 
 fn table(reports: &[KernelReport]) -> String {
+    use crate::out::{Align, Table};
     let mut out = String::new();
     let o = &mut out;
     let _ = writeln!(o, "compiler: {}", kernels::GPU_COMPILER);
@@ -58,14 +70,25 @@ fn table(reports: &[KernelReport]) -> String {
     }
     let _ = writeln!(
         o,
-        "occupancy is modeled from registers and LDS (waves per SIMD), not measured; lds = static + declared dynamic\n"
+        "occupancy is modeled from registers and LDS (waves per SIMD), not measured; lds = static + declared dynamic;\n\
+         spills v/s = VGPRs spilled to scratch / SGPRs spilled (to VGPR lanes or scratch), from the code object\n"
     );
-    let width = reports.iter().map(|r| r.kernel.len()).max().unwrap_or(6).max(6);
-    let _ = writeln!(
-        o,
-        "{:<width$}  {:<7} {:>5} {:>5} {:>5} {:>5} {:>7} {:>7} {:>9} {:>6} {:>9}  matrix instructions",
-        "kernel", "arch", "vgpr", "agpr", "v+a", "sgpr", "lds", "scratch", "occupancy", "insns", "main loop"
-    );
+    let r_ = Align::Right;
+    let mut t = Table::new(&[
+        ("kernel", Align::Left),
+        ("arch", Align::Left),
+        ("vgpr", r_),
+        ("agpr", r_),
+        ("v+a", r_),
+        ("sgpr", r_),
+        ("spills v/s", r_),
+        ("lds", r_),
+        ("scratch", r_),
+        ("occupancy", r_),
+        ("insns", r_),
+        ("main loop", r_),
+        ("matrix instructions", Align::Left),
+    ]);
     for r in reports {
         let res = &r.resources;
         let occ = match (r.occupancy, isa::arch_limits(&r.arch)) {
@@ -82,22 +105,22 @@ fn table(reports: &[KernelReport]) -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        let _ = writeln!(
-            o,
-            "{:<width$}  {:<7} {:>5} {:>5} {:>5} {:>5} {:>7} {:>7} {:>9} {:>6} {:>9}  {}",
-            r.kernel,
-            r.arch,
-            res.vgprs(),
-            res.agprs,
-            res.vgpr_total,
-            res.sgprs,
-            res.lds_total(),
-            res.scratch_bytes,
+        t.row(vec![
+            r.kernel.clone(),
+            r.arch.clone(),
+            res.vgprs().to_string(),
+            res.agprs.to_string(),
+            res.vgpr_total.to_string(),
+            res.sgprs.to_string(),
+            format!("{}/{}", res.vgpr_spills, res.sgpr_spills),
+            res.lds_total().to_string(),
+            res.scratch_bytes.to_string(),
             occ,
             opt(r.instructions),
             opt(r.main_loop_instructions),
-            hist
-        );
+            hist,
+        ]);
     }
+    out.push_str(&t.render());
     out
 }

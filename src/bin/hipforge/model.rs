@@ -6,7 +6,6 @@ use hipforge::isa::json_str;
 use hipforge::isa::model::{self, Assumptions, KernelModel};
 use hipforge::kernels;
 use std::fmt::Write as _;
-use std::io::Write as _;
 
 const USAGE: &str = "usage: hipforge model [--json] [--arch gfx942|gfx950] [--kernel NAME] [FILE.co ...]
        hipforge model --lds [--arch gfx942|gfx950] [--kernel NAME] [--sites N]
@@ -50,7 +49,7 @@ pub fn run(args: &[String]) -> i32 {
                 sites = n;
             }
             "--help" | "-h" => {
-                println!("{USAGE}");
+                outln!("{USAGE}");
                 return 0;
             }
             "--arch" | "--kernel" | "--rule" => {
@@ -159,8 +158,8 @@ pub fn run(args: &[String]) -> i32 {
             }
         }
     }
-    // A closed pipe (`hipforge model | head`) is not an error worth a panic.
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+    // A closed pipe (`hipforge model | head`) ends the process quietly.
+    crate::out::text(&text);
     i32::from(failed)
 }
 
