@@ -107,18 +107,8 @@ struct gemm_acc<fmt::i8, true> {
 // One 32x32 MFMA over a quarter K step (16 bytes of K per lane).
 template <fmt F>
 __device__ HF_INLINE typename gemm_acc<F>::type mma32(typename gemm_acc<F>::type acc, const u32x4& a, const u32x4& b) {
-    if constexpr (F == fmt::i8) {
-#if defined(__gfx950__)
-        return __builtin_amdgcn_mfma_i32_32x32x32_i8(__builtin_bit_cast(i32x4, a), __builtin_bit_cast(i32x4, b), acc, 0, 0,
-                                                     0);
-#else
-        (void)a;
-        (void)b;
-        return acc;
-#endif
-    } else {
-        return mfma_wide<F>(acc, a, b);
-    }
+    if constexpr (F == fmt::i8) return mfma_wide_i8(acc, a, b);
+    else return mfma_wide<F>(acc, a, b);
 }
 
 // One K step on 32x32 tiles, a quarter (16 elements) at a time, as one pipeline of 4·TM steps (quarter q, A tile i):
@@ -163,13 +153,9 @@ __device__ HF_INLINE void mma_step(typename acc_of<FA>::type (&acc)[TM][TN], con
         // Half a K step at a time: B fragments of one chunk stay in registers, A fragments stream per 16-row tile.
         // The A fragments of tiles i+1 .. i+kAhead are read before tile i's MFMAs are issued (kAhead + 1 fragment
         // buffers), so the wait before them leaves those reads in flight (lgkmcnt(N > 0)) instead of draining LDS.
-        // Two ahead on gfx950 (one 16-row tile's 4 MFMAs cover less than a 16-byte LDS read's latency under the model,
-        // docs/model.md); one on gfx942, whose 256x256 16-bit kernels are at 256 VGPRs already.
-#if defined(__gfx950__)
-        constexpr int kAhead = TM > 2 ? 2 : 1;
-#else
+        // One ahead: only gfx942 comes here (gfx950's 16-bit and INT8 kernels take mma_step_wide, its FP8 the whole
+        // K step), and its 256x256 16-bit kernels are at 256 VGPRs already.
         constexpr int kAhead = 1;
-#endif
 #pragma unroll
         for (int h = 0; h < 2; ++h) {
             u32x4 fb[TN];

@@ -131,6 +131,17 @@ __device__ __attribute__((always_inline)) inline f32x16 mfma_wide(f32x16 acc, ty
 #endif
 }
 
+// One dense 32x32x32 INT8 MFMA (gfx950 only; specs/mfma.md row 14): 16 bytes of K per lane and operand.
+__device__ __attribute__((always_inline)) inline i32x16 mfma_wide_i8(i32x16 acc, u32x4 a, u32x4 b) {
+#if defined(__gfx950__)
+    return __builtin_amdgcn_mfma_i32_32x32x32_i8(__builtin_bit_cast(i32x4, a), __builtin_bit_cast(i32x4, b), acc, 0, 0, 0);
+#else
+    (void)a;
+    (void)b;
+    return acc;
+#endif
+}
+
 // Half a K step (one chunk, 64 bytes of K) for one 16x16 tile; only where mma_by_chunk<A>.
 template <fmt A, fmt B>
 __device__ inline typename acc_of<A>::type mma_k64(typename acc_of<A>::type acc, const u32x4& a, const u32x4& b) {
