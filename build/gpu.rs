@@ -407,7 +407,11 @@ pub fn build(root: &Path, sources: &[Source], out: &Path) -> GpuBuild {
                 source: src.rel.clone(),
                 input: src.path.clone(),
                 output: gpu_dir.join(format!("{stem}.{arch}.co")),
-                path_rules: src.kernels.iter().map(|k| (k.name.clone(), k.path_rules(arch))).collect(),
+                path_rules: src
+                    .kernels
+                    .iter()
+                    .map(|k| (k.name.clone(), k.path_rules(arch)))
+                    .collect(),
             });
         }
     }

@@ -167,7 +167,10 @@ pub fn write_table(sources: &[Source], gpu: &super::gpu::GpuBuild, emu: &super::
                 .map(|(arch, a, b, n)| format!("({arch:?}, {a:?}, {b:?}, {n})"))
                 .collect();
             let pairs = |v: &[(String, String)]| {
-                v.iter().map(|(a, x)| format!("({a:?}, {x:?})")).collect::<Vec<_>>().join(", ")
+                v.iter()
+                    .map(|(a, x)| format!("({a:?}, {x:?})"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             };
             writeln!(
                 s,

@@ -18,13 +18,13 @@
 //! allocator (handed over with `DeviceBuffer::leak`, foreign from then on) and its stream is the null stream — on
 //! the emulator all work runs synchronously. Everything hipforge does, in `run`, is the same code on both.
 
-use hipforge_sys::types::{hipMemcpyDeviceToHost, hipMemcpyHostToDevice, hipStream_t};
 use hipforge::attention::{AttentionPlan, AttentionSpec, Strides};
 use hipforge::gemm::{GemmOperands, GemmPlan, GemmSpec, Layout, PlanOptions};
 use hipforge::reference::{self, GemmInputs};
 use hipforge::runtime::{Device, DeviceBuffer, DeviceRepr, Stream};
 use hipforge::verify::{verify, ErrorModel};
 use hipforge::{bf16, DType, Error, Result};
+use hipforge_sys::types::{hipMemcpyDeviceToHost, hipMemcpyHostToDevice, hipStream_t};
 use std::ffi::c_void;
 
 const BATCH: usize = 2;
@@ -38,7 +38,10 @@ const QKV: usize = 3 * HEADS * HEAD_DIM;
 /// The other framework: device memory and a stream it owns and frees itself.
 enum Framework {
     /// A HIP program: its own handle on libamdhip64, its own stream.
-    Hip { lib: Box<hipforge_sys::HipLib>, stream: hipStream_t },
+    Hip {
+        lib: Box<hipforge_sys::HipLib>,
+        stream: hipStream_t,
+    },
     /// The same on the emulator: memory from the emulator's allocator, the null stream.
     Emulator { dev: Device },
 }

@@ -13,7 +13,7 @@
 //! (docs/emulator.md says which parts).
 
 use crate::attention::{AttentionPlan, AttentionSpec};
-use crate::dtype::{bf16, f16, DType, Element, F8E4M3, F8E4M3Fnuz};
+use crate::dtype::{bf16, f16, DType, Element, F8E4M3Fnuz, F8E4M3};
 use crate::error::{Error, Result};
 use crate::gemm::{GemmOperands, GemmPlan, GemmSpec, PlanOptions, Tile};
 use crate::runtime::{Arch, Device, DeviceRepr};
@@ -128,7 +128,8 @@ impl LdsStats {
         // Sites that name the same source place (an unrolled loop's copies of one access) are one site; its
         // code_offset is the first copy's.
         let mut merged: Vec<LdsSite> = Vec::new();
-        s.sites.sort_by(|a, b| a.location.cmp(&b.location).then(a.code_offset.cmp(&b.code_offset)));
+        s.sites
+            .sort_by(|a, b| a.location.cmp(&b.location).then(a.code_offset.cmp(&b.code_offset)));
         for x in s.sites.drain(..) {
             match merged.last_mut() {
                 Some(m) if m.location == x.location && m.bytes == x.bytes && m.write == x.write && m.dma == x.dma => {
@@ -158,7 +159,10 @@ fn symbolize(arch: &Arch, sites: &mut [LdsSite]) {
     if offsets.is_empty() {
         return;
     }
-    let Some((_, obj)) = crate::kernels::EMULATOR_DEBUG_OBJECTS.iter().find(|(a, _)| *a == arch.name()) else {
+    let Some((_, obj)) = crate::kernels::EMULATOR_DEBUG_OBJECTS
+        .iter()
+        .find(|(a, _)| *a == arch.name())
+    else {
         return;
     };
     if !std::path::Path::new(obj).exists() {
@@ -281,7 +285,10 @@ fn attention_once<T: Element + DeviceRepr>(
     plan.run(&q, &k, &v, &mut o, None)?;
     Ok(Some(KernelLds {
         kernel: plan.kernel().to_string(),
-        shape: format!("seqlen_q {} seqlen_k {} d{}", spec.seqlen_q, spec.seqlen_k, spec.head_dim),
+        shape: format!(
+            "seqlen_q {} seqlen_k {} d{}",
+            spec.seqlen_q, spec.seqlen_k, spec.head_dim
+        ),
         stats: dev.take_lds_stats()?,
     }))
 }
@@ -296,7 +303,11 @@ fn attention_once<T: Element + DeviceRepr>(
 /// [`Error::Emulator`] when the emulator is not built for `arch`; any plan or launch error.
 pub fn survey(arch: Arch, only: Option<&str>) -> Result<Vec<KernelLds>> {
     let dev = Device::emulator(arch.clone())?;
-    let fp8 = if arch == Arch::Gfx942 { DType::F8E4M3Fnuz } else { DType::F8E4M3 };
+    let fp8 = if arch == Arch::Gfx942 {
+        DType::F8E4M3Fnuz
+    } else {
+        DType::F8E4M3
+    };
     let mut out = Vec::new();
     for tile in [Tile::Small, Tile::Large] {
         let (m, n) = if tile == Tile::Small { (64, 128) } else { (256, 256) };

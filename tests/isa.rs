@@ -154,7 +154,6 @@ fn code_object_metadata_matches_the_table() {
     ));
 }
 
-
 fn declared_expectations(source: &str, kernel: &str) -> Vec<(String, String)> {
     source
         .lines()
@@ -348,8 +347,16 @@ fn lds_tr_wrappers_emit_the_transposing_reads_on_gfx950_only() {
     assert!(dis.status.success());
     let text = String::from_utf8_lossy(&dis.stdout);
     let count = |m: &str| text.lines().filter(|l| l.split_whitespace().next() == Some(m)).count();
-    assert_eq!(count("ds_read_b64_tr_b16"), 2, "gfx950: two ds_read_b64_tr_b16 expected:\n{text}");
-    assert_eq!(count("ds_read_b64_tr_b8"), 1, "gfx950: one ds_read_b64_tr_b8 expected:\n{text}");
+    assert_eq!(
+        count("ds_read_b64_tr_b16"),
+        2,
+        "gfx950: two ds_read_b64_tr_b16 expected:\n{text}"
+    );
+    assert_eq!(
+        count("ds_read_b64_tr_b8"),
+        1,
+        "gfx950: one ds_read_b64_tr_b8 expected:\n{text}"
+    );
     // gfx942: no such instruction; the wrapper's static_assert names the reason.
     match common::fixture::try_compile("lds_tr", "gfx942", &dir) {
         Ok(_) => panic!("gfx942: a call to hf::lds_read_tr16_b64_bf16 compiled; it must be a compile error"),

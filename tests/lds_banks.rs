@@ -9,9 +9,12 @@ use hipforge::lds::{survey, KernelLds};
 use hipforge::runtime::Arch;
 
 fn find<'a>(s: &'a [KernelLds], name: &str) -> &'a KernelLds {
-    s.iter()
-        .find(|k| k.kernel == name)
-        .unwrap_or_else(|| panic!("{name} not in the survey: {:?}", s.iter().map(|k| &k.kernel).collect::<Vec<_>>()))
+    s.iter().find(|k| k.kernel == name).unwrap_or_else(|| {
+        panic!(
+            "{name} not in the survey: {:?}",
+            s.iter().map(|k| &k.kernel).collect::<Vec<_>>()
+        )
+    })
 }
 
 fn survey_checks(arch: Arch) {
@@ -29,16 +32,37 @@ fn survey_checks(arch: Arch) {
         assert_eq!(st.banks, banks, "{}", k.kernel);
         assert_eq!(st.arch, arch);
         assert!(st.launches >= 1, "{}: at least the kernel's own launch", k.kernel);
-        assert!(st.accesses > 0 && !st.sites.is_empty(), "{}: the kernel goes through LDS", k.kernel);
+        assert!(
+            st.accesses > 0 && !st.sites.is_empty(),
+            "{}: the kernel goes through LDS",
+            k.kernel
+        );
         // Each wave instruction takes at least one cycle per phase, so cycles >= accesses, and the extra cycles are
         // what the phases took beyond one each.
-        assert!(st.cycles >= st.accesses && st.extra_cycles < st.cycles, "{}: {st:?}", k.kernel);
+        assert!(
+            st.cycles >= st.accesses && st.extra_cycles < st.cycles,
+            "{}: {st:?}",
+            k.kernel
+        );
         let sum = |f: fn(&hipforge::lds::LdsSite) -> u64| st.sites.iter().map(f).sum::<u64>();
-        assert_eq!(sum(|x| x.accesses), st.accesses, "{}: totals are the sites' sums", k.kernel);
+        assert_eq!(
+            sum(|x| x.accesses),
+            st.accesses,
+            "{}: totals are the sites' sums",
+            k.kernel
+        );
         assert_eq!(sum(|x| x.extra_cycles), st.extra_cycles, "{}", k.kernel);
-        assert!(st.sites.windows(2).all(|w| w[0].extra_cycles >= w[1].extra_cycles), "{}: worst first", k.kernel);
+        assert!(
+            st.sites.windows(2).all(|w| w[0].extra_cycles >= w[1].extra_cycles),
+            "{}: worst first",
+            k.kernel
+        );
         for x in &st.sites {
-            assert!(!x.location.is_empty() && [1, 2, 4, 8, 12, 16].contains(&x.bytes), "{}: {x:?}", k.kernel);
+            assert!(
+                !x.location.is_empty() && [1, 2, 4, 8, 12, 16].contains(&x.bytes),
+                "{}: {x:?}",
+                k.kernel
+            );
         }
     }
     // Named by source line when the unstripped emulator and llvm-symbolizer are there (they are wherever the
@@ -46,7 +70,11 @@ fn survey_checks(arch: Arch) {
     if std::env::var("HIPFORGE_REQUIRE_GPU_TOOLCHAIN").as_deref() == Ok("1") {
         let g = find(&s, "hf_gemm_bf16_bf16_256x256");
         assert!(
-            g.stats.sites.iter().filter(|x| !x.dma).all(|x| x.location.contains(".hip:") || x.location.contains(".hpp:")),
+            g.stats
+                .sites
+                .iter()
+                .filter(|x| !x.dma)
+                .all(|x| x.location.contains(".hip:") || x.location.contains(".hpp:")),
             "{:?}",
             g.stats.sites
         );
@@ -61,7 +89,9 @@ fn survey_checks(arch: Arch) {
         let dma: Vec<_> = g.stats.sites.iter().filter(|x| x.dma).collect();
         if arch == Arch::Gfx950 {
             assert_eq!(dma.iter().map(|x| x.accesses).sum::<u64>(), insts, "{name}: {dma:?}");
-            assert!(dma.iter().all(|x| x.write && x.bytes == 16 && x.extra_cycles == 0 && x.cycles == 8 * x.accesses));
+            assert!(dma
+                .iter()
+                .all(|x| x.write && x.bytes == 16 && x.extra_cycles == 0 && x.cycles == 8 * x.accesses));
             assert!(dma.iter().all(|x| x.location.contains("memory.hpp:")), "{dma:?}");
         } else {
             assert!(dma.is_empty(), "{name}: {dma:?}");
@@ -69,8 +99,15 @@ fn survey_checks(arch: Arch) {
     }
     // The survey took the stats after its last launch, and nothing else in this binary launches on this arch: a take
     // now covers no launch and has no site.
-    let after = hipforge::runtime::Device::emulator(arch.clone()).unwrap().take_lds_stats().unwrap();
-    assert_eq!((after.launches, after.accesses, after.sites.len()), (0, 0, 0), "{after:?}");
+    let after = hipforge::runtime::Device::emulator(arch.clone())
+        .unwrap()
+        .take_lds_stats()
+        .unwrap();
+    assert_eq!(
+        (after.launches, after.accesses, after.sites.len()),
+        (0, 0, 0),
+        "{after:?}"
+    );
     // Attention forward and decode report sites too.
     for name in ["hf_attn_fwd_bf16_d128", "hf_attn_decode_bf16_d128"] {
         assert!(!find(&s, name).stats.sites.is_empty(), "{name}");

@@ -17,7 +17,12 @@ fn toolchain_present(test: &str) -> bool {
     if GATED_ARCHS.iter().all(|a| kernels::GPU_ARCHS.contains(a)) && !kernels::GPU_OBJDUMP_PATH.is_empty() {
         return true;
     }
-    let why = format!("archs {:?}, objdump {:?}: {}", kernels::GPU_ARCHS, kernels::GPU_OBJDUMP_PATH, kernels::GPU_BUILD_NOTE);
+    let why = format!(
+        "archs {:?}, objdump {:?}: {}",
+        kernels::GPU_ARCHS,
+        kernels::GPU_OBJDUMP_PATH,
+        kernels::GPU_BUILD_NOTE
+    );
     if std::env::var("HIPFORGE_REQUIRE_GPU_TOOLCHAIN").is_ok_and(|v| v == "1") {
         panic!("{test}: HIPFORGE_REQUIRE_GPU_TOOLCHAIN=1 but the gfx942/gfx950 code objects or llvm-objdump are missing: {why}");
     }
@@ -41,7 +46,10 @@ fn every_kernel_meets_its_declared_model_floors() {
             match model::model(arch, k.name, &Assumptions::default()) {
                 Ok(m) => {
                     if !m.cost.unknown_mfma.is_empty() {
-                        violations.push(format!("{} on {arch}: MFMA cost unknown for {:?}", k.name, m.cost.unknown_mfma));
+                        violations.push(format!(
+                            "{} on {arch}: MFMA cost unknown for {:?}",
+                            k.name, m.cost.unknown_mfma
+                        ));
                     }
                     violations.extend(model::gate_violations(&m, k.model_expect));
                     checked += declared;
@@ -51,7 +59,10 @@ fn every_kernel_meets_its_declared_model_floors() {
         }
     }
     assert!(violations.is_empty(), "model gate failed:\n{}", violations.join("\n"));
-    eprintln!("model gate: {checked} declarations hold on {} kernel/arch pairs", kernels::KERNELS.len() * 2);
+    eprintln!(
+        "model gate: {checked} declarations hold on {} kernel/arch pairs",
+        kernels::KERNELS.len() * 2
+    );
 }
 
 #[test]
@@ -69,12 +80,27 @@ fn the_main_loop_is_the_real_k_loop_of_the_gfx942_256x256_gemm() {
             .find(|d| d.arch == "gfx942" && d.kernel == kernel)
             .expect("disassembly facts");
         let l = f.main_loop.expect("a main loop");
-        assert!(l.instructions >= insns && l.blocks >= 40, "{kernel}: main loop {} instructions in {} blocks", l.instructions, l.blocks);
-        assert_eq!(f.main_loop_instructions, Some(l.instructions), "hipforge isa reports the same loop");
+        assert!(
+            l.instructions >= insns && l.blocks >= 40,
+            "{kernel}: main loop {} instructions in {} blocks",
+            l.instructions,
+            l.blocks
+        );
+        assert_eq!(
+            f.main_loop_instructions,
+            Some(l.instructions),
+            "hipforge isa reports the same loop"
+        );
         let m = model::model("gfx942", kernel, &Assumptions::default()).unwrap();
         // One K step of the 256x256 tile per wave: 32 16x16 output tiles × (64 or 128 K elements / 16 or 32 per MFMA).
-        assert_eq!(m.cost.mfma, 128, "{kernel}: one K step's MFMAs on the steady-state path");
-        assert!(m.cost.global_load_bytes > 0, "{kernel}: the steady state loads the next K step");
+        assert_eq!(
+            m.cost.mfma, 128,
+            "{kernel}: one K step's MFMAs on the steady-state path"
+        );
+        assert!(
+            m.cost.global_load_bytes > 0,
+            "{kernel}: the steady state loads the next K step"
+        );
     }
 }
 
@@ -97,7 +123,6 @@ fn declarations(source: &str, kernel: &str, arch: &str) -> (Vec<String>, Vec<Str
     (rules, gates)
 }
 
-
 #[test]
 fn planted_fixtures_fail_each_kind_of_model_gate() {
     if !toolchain_present("planted_fixtures_fail_each_kind_of_model_gate") {
@@ -110,13 +135,20 @@ fn planted_fixtures_fail_each_kind_of_model_gate() {
     for arch in GATED_ARCHS {
         let co_path = common::fixture::compile("model", arch, &dir);
         let co = std::fs::read(&co_path).unwrap();
-        let dis = Command::new(kernels::GPU_OBJDUMP_PATH).arg("-d").arg(&co_path).output().unwrap();
+        let dis = Command::new(kernels::GPU_OBJDUMP_PATH)
+            .arg("-d")
+            .arg(&co_path)
+            .output()
+            .unwrap();
         assert!(dis.status.success());
         let text = String::from_utf8_lossy(&dis.stdout);
         let rules = |k: &str| declarations(&source, k, arch).0;
         let models = model::model_disassembly_with_rules(&co, &text, &rules, &Assumptions::default()).unwrap();
         let check = |kernel: &str| -> Vec<String> {
-            let m = models.iter().find(|m| m.kernel == kernel).expect("fixture kernel modeled");
+            let m = models
+                .iter()
+                .find(|m| m.kernel == kernel)
+                .expect("fixture kernel modeled");
             let gates = declarations(&source, kernel, arch).1;
             let decl: Vec<(&str, &str)> = gates.iter().map(|g| (arch, g.as_str())).collect();
             model::gate_violations(m, &decl)
@@ -151,8 +183,15 @@ fn planted_fixtures_fail_each_kind_of_model_gate() {
             .output()
             .unwrap();
         let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(out.status.success(), "{arch}: hipforge model FILE.co: {}", String::from_utf8_lossy(&out.stderr));
-        assert!(stdout.contains("MODELED, NOT MEASURED") && stdout.contains("hf_fixture_model_ok"), "{stdout}");
+        assert!(
+            out.status.success(),
+            "{arch}: hipforge model FILE.co: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            stdout.contains("MODELED, NOT MEASURED") && stdout.contains("hf_fixture_model_ok"),
+            "{stdout}"
+        );
         assert!(!stdout.contains("hf_fixture_model_valu"), "--kernel selects: {stdout}");
     }
     let _ = std::fs::remove_dir_all(&dir);
@@ -164,8 +203,16 @@ fn the_cli_prints_every_kernel_with_the_anchors_in_text_and_json() {
         return;
     }
     let run = |args: &[&str]| {
-        let o = Command::new(env!("CARGO_BIN_EXE_hipforge")).arg("model").args(args).output().unwrap();
-        assert!(o.status.success(), "hipforge model {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        let o = Command::new(env!("CARGO_BIN_EXE_hipforge"))
+            .arg("model")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "hipforge model {args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
         String::from_utf8_lossy(&o.stdout).into_owned()
     };
     let text = run(&[]);
@@ -173,13 +220,17 @@ fn the_cli_prints_every_kernel_with_the_anchors_in_text_and_json() {
     for k in kernels::KERNELS {
         for arch in GATED_ARCHS {
             assert!(
-                text.lines().any(|l| l.starts_with(&format!("{} ", k.name)) && l.contains(arch)),
+                text.lines()
+                    .any(|l| l.starts_with(&format!("{} ", k.name)) && l.contains(arch)),
                 "{} on {arch} missing from the table",
                 k.name
             );
         }
     }
-    assert!(text.contains("ANCHORS") && text.contains("aiter fmha_v3 hd128 bf16"), "anchors beside ours");
+    assert!(
+        text.contains("ANCHORS") && text.contains("aiter fmha_v3 hd128 bf16"),
+        "anchors beside ours"
+    );
     let json = run(&["--json", "--arch", "gfx950", "--kernel", "gemm_bf16"]);
     assert!(json.contains("\"modeled\": true") && json.contains("\"anchors\": ["));
     assert!(json.contains("\"kernel\": \"hf_gemm_bf16_bf16_256x256\", \"arch\": \"gfx950\""));
@@ -211,14 +262,23 @@ fn the_cli_prints_every_kernel_with_the_anchors_in_text_and_json() {
     assert_eq!(declared[4], "32", "one K step's MFMAs: {declared:?}");
     assert_eq!(reg[4], "32", "one K step's MFMAs: {reg:?}");
     assert_ne!(declared[3], reg[3], "a different path: {declared:?} vs {reg:?}");
-    let o = Command::new(env!("CARGO_BIN_EXE_hipforge")).args(["model", "--rule", "sometimes:x"]).output().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_hipforge"))
+        .args(["model", "--rule", "sometimes:x"])
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(2));
     // Bad arguments are named, with exit code 2.
-    let o = Command::new(env!("CARGO_BIN_EXE_hipforge")).args(["model", "--frobnicate"]).output().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_hipforge"))
+        .args(["model", "--frobnicate"])
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--frobnicate"));
     // A file that is not a code object is a clean error.
-    let o = Command::new(env!("CARGO_BIN_EXE_hipforge")).args(["model", "Cargo.toml"]).output().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_hipforge"))
+        .args(["model", "Cargo.toml"])
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("Cargo.toml"));
 }
@@ -236,26 +296,52 @@ fn the_cli_prints_lds_bank_conflicts_measured_on_the_emulator() {
             c.env(k, v);
         }
         let o = c.output().unwrap();
-        (o.status.code(), String::from_utf8_lossy(&o.stdout).into_owned(), String::from_utf8_lossy(&o.stderr).into_owned())
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
     };
     // One small kernel per arch keeps this quick; the survey over every kernel is tests/lds_banks.rs.
     let (code, out, err) = run(None, &["--lds", "--kernel", "hf_gemm_bf16_bf16_64x128", "--sites", "2"]);
     assert_eq!(code, Some(0), "{out}{err}");
-    assert!(out.contains("measured on the emulator") && out.contains("docs/emulator.md"), "{out}");
-    assert!(out.contains("gfx942 (32 banks of 4 bytes)") && out.contains("gfx950 (64 banks of 4 bytes)"), "{out}");
-    let rows: Vec<&str> = out.lines().filter(|l| l.starts_with("hf_gemm_bf16_bf16_64x128 ")).collect();
+    assert!(
+        out.contains("measured on the emulator") && out.contains("docs/emulator.md"),
+        "{out}"
+    );
+    assert!(
+        out.contains("gfx942 (32 banks of 4 bytes)") && out.contains("gfx950 (64 banks of 4 bytes)"),
+        "{out}"
+    );
+    let rows: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("hf_gemm_bf16_bf16_64x128 "))
+        .collect();
     assert_eq!(rows.len(), 2, "one row per arch: {out}");
     for r in rows {
         // kernel, shape (4 words: "M=64 N=128 K=256, TN"), instructions, cycles, extra, extra%
         let f: Vec<&str> = r.split_whitespace().collect();
         let n = f.len();
-        let (insts, cycles, extra): (u64, u64, u64) = (f[n - 4].parse().unwrap(), f[n - 3].parse().unwrap(), f[n - 2].parse().unwrap());
-        assert!(f[1..5].join(" ") == "M=64 N=128 K=256, TN" && insts > 0 && cycles >= insts && extra < cycles, "{r}");
+        let (insts, cycles, extra): (u64, u64, u64) = (
+            f[n - 4].parse().unwrap(),
+            f[n - 3].parse().unwrap(),
+            f[n - 2].parse().unwrap(),
+        );
+        assert!(
+            f[1..5].join(" ") == "M=64 N=128 K=256, TN" && insts > 0 && cycles >= insts && extra < cycles,
+            "{r}"
+        );
     }
     // HIPFORGE_EMU_LDS_BANKS=0 turns the counting off, and the report says so.
-    let (code, out, err) = run(Some(("HIPFORGE_EMU_LDS_BANKS", "0")), &["--lds", "--arch", "gfx942", "--kernel", "hf_gemm_bf16_bf16_64x128"]);
+    let (code, out, err) = run(
+        Some(("HIPFORGE_EMU_LDS_BANKS", "0")),
+        &["--lds", "--arch", "gfx942", "--kernel", "hf_gemm_bf16_bf16_64x128"],
+    );
     assert_eq!(code, Some(0), "{out}{err}");
-    assert!(out.contains("gfx942: counting is off (HIPFORGE_EMU_LDS_BANKS=0)"), "{out}");
+    assert!(
+        out.contains("gfx942: counting is off (HIPFORGE_EMU_LDS_BANKS=0)"),
+        "{out}"
+    );
     // --lds takes no code objects or JSON.
     let (code, _, err) = run(None, &["--lds", "--json"]);
     assert_eq!(code, Some(2), "{err}");

@@ -273,9 +273,9 @@ struct FakeLayout {
 
 #[test]
 fn hipblaslt_wrapper_drives_the_documented_call_sequence() {
-    use hipforge_sys::types::*;
     use hipforge::runtime::hipblaslt::*;
     use hipforge::{bf16, DType, F8E4M3};
+    use hipforge_sys::types::*;
     let Some((rt, _)) = fake_runtime("hipblaslt") else {
         return;
     };

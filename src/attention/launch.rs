@@ -652,7 +652,11 @@ mod tests {
                     for t in [DType::BF16, DType::F16, DType::F8E4M3] {
                         let name = kernel_name(kind, t, d);
                         let declared = crate::isa::declared_dynamic_lds(arch, &name).unwrap();
-                        assert_eq!(declared, Some(lds_bytes(&arch.parse::<Arch>().unwrap(), d, t)), "{name} on {arch}");
+                        assert_eq!(
+                            declared,
+                            Some(lds_bytes(&arch.parse::<Arch>().unwrap(), d, t)),
+                            "{name} on {arch}"
+                        );
                         checked += 1;
                     }
                 }

@@ -260,7 +260,10 @@ fn summarize(name: String, mut insns: Vec<Insn>, rules: &[String]) -> FunctionSu
     let rules: Vec<PathRule> = parsed.iter().flatten().cloned().collect();
     let realign = |met: Vec<bool>| -> Vec<bool> {
         let mut it = met.into_iter();
-        parsed.iter().map(|p| p.is_some() && it.next().unwrap_or(false)).collect()
+        parsed
+            .iter()
+            .map(|p| p.is_some() && it.next().unwrap_or(false))
+            .collect()
     };
     let main_loop = loops::main_loop(&insns, &cfg, &all_loops, is_matrix_mnemonic).map(|l| {
         let lp = &all_loops[l];

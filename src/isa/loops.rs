@@ -129,9 +129,16 @@ impl PathRule {
             Some(PathRule::Avoid(m.trim().to_string()))
         } else {
             if let Some(n) = s.strip_prefix("units:") {
-                return n.trim().parse().ok().filter(|n| (1..=64).contains(n)).map(PathRule::Units);
+                return n
+                    .trim()
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=64).contains(n))
+                    .map(PathRule::Units);
             }
-            s.strip_prefix("flops:").and_then(|n| n.trim().parse().ok()).map(PathRule::Flops)
+            s.strip_prefix("flops:")
+                .and_then(|n| n.trim().parse().ok())
+                .map(PathRule::Flops)
         }
     }
 }
@@ -373,7 +380,10 @@ pub fn main_loop(insns: &[Insn], cfg: &Cfg, loops: &[Loop], is_matrix: impl Fn(&
             .iter()
             .map(|&b| {
                 let blk = &cfg.blocks[b];
-                insns[blk.first..=blk.last].iter().filter(|i| is_matrix(&i.mnemonic)).count()
+                insns[blk.first..=blk.last]
+                    .iter()
+                    .filter(|i| is_matrix(&i.mnemonic))
+                    .count()
             })
             .sum();
         (matrix, cfg.instructions_in(&own), std::cmp::Reverse(loops[l].header))
@@ -521,7 +531,11 @@ pub fn steady_path(
             PathRule::Via(m, n) => {
                 blocks
                     .iter()
-                    .filter(|&&b| insns[cfg.blocks[b].first..=cfg.blocks[b].last].iter().any(|i| matches(i, m)))
+                    .filter(|&&b| {
+                        insns[cfg.blocks[b].first..=cfg.blocks[b].last]
+                            .iter()
+                            .any(|i| matches(i, m))
+                    })
                     .count()
                     >= *n as usize
             }

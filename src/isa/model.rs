@@ -187,19 +187,44 @@ enum Op {
     Mfma(MfmaCost),
     /// A matrix instruction the cost table does not know.
     UnknownMfma,
-    Valu { trans: bool, spill: bool, agpr_move: bool },
+    Valu {
+        trans: bool,
+        spill: bool,
+        agpr_move: bool,
+    },
     Salu,
     Smem,
-    Lds { read: u32, write: u32, wide: bool },
-    Vmem { load: u32, store: u32, lds_dma: bool, scratch: bool },
-    Wait { vm: Option<u32>, lgkm: Option<u32> },
+    Lds {
+        read: u32,
+        write: u32,
+        wide: bool,
+    },
+    Vmem {
+        load: u32,
+        store: u32,
+        lds_dma: bool,
+        scratch: bool,
+    },
+    Wait {
+        vm: Option<u32>,
+        lgkm: Option<u32>,
+    },
     Nop(u32),
     Barrier,
     Other,
 }
 
 const TRANS: [&str; 10] = [
-    "v_exp_", "v_log_", "v_rcp_", "v_rsq_", "v_sqrt_", "v_sin_", "v_cos_", "v_exp_legacy", "v_log_legacy", "v_rcp_iflag",
+    "v_exp_",
+    "v_log_",
+    "v_rcp_",
+    "v_rsq_",
+    "v_sqrt_",
+    "v_sin_",
+    "v_cos_",
+    "v_exp_legacy",
+    "v_log_legacy",
+    "v_rcp_iflag",
 ];
 
 /// Bytes per lane named by a memory mnemonic's size suffix (`_b128`, `_dwordx4`, `_u16`, ...).
@@ -267,7 +292,11 @@ fn classify(arch: &str, key: &str) -> Op {
     if let Some(ds) = m.strip_prefix("ds_") {
         let crossbar = ds.starts_with("bpermute") || ds.starts_with("permute") || ds.starts_with("swizzle");
         if crossbar {
-            return Op::Lds { read: 4, write: 0, wide: false };
+            return Op::Lds {
+                read: 4,
+                write: 0,
+                wide: false,
+            };
         }
         if ds.starts_with("nop") {
             return Op::Other;
@@ -277,13 +306,30 @@ fn classify(arch: &str, key: &str) -> Op {
         let is_read = ds.starts_with("read") || ds.starts_with("load");
         let is_write = ds.starts_with("write") || ds.starts_with("store");
         return match (is_read, is_write) {
-            (true, _) => Op::Lds { read: b, write: 0, wide },
-            (_, true) => Op::Lds { read: 0, write: b, wide },
+            (true, _) => Op::Lds {
+                read: b,
+                write: 0,
+                wide,
+            },
+            (_, true) => Op::Lds {
+                read: 0,
+                write: b,
+                wide,
+            },
             // Atomics: read and write.
-            _ => Op::Lds { read: b, write: b, wide },
+            _ => Op::Lds {
+                read: b,
+                write: b,
+                wide,
+            },
         };
     }
-    for (prefix, scratch) in [("buffer_", false), ("global_", false), ("flat_", false), ("scratch_", true)] {
+    for (prefix, scratch) in [
+        ("buffer_", false),
+        ("global_", false),
+        ("flat_", false),
+        ("scratch_", true),
+    ] {
         if let Some(rest) = m.strip_prefix(prefix) {
             let b = lane_bytes(m);
             let lds_dma = m.ends_with(" lds") || key.ends_with(" lds");
@@ -400,7 +446,11 @@ pub fn cost<S: AsRef<str>>(arch: &str, keys: &[S], a: &Assumptions) -> LoopCost 
                     c.unknown_mfma.push(k.to_string());
                 }
             }
-            Op::Valu { trans, spill, agpr_move } => {
+            Op::Valu {
+                trans,
+                spill,
+                agpr_move,
+            } => {
                 if trans {
                     c.trans += 1;
                 } else {
@@ -842,7 +892,13 @@ pub fn model(arch: &str, kernel: &str, a: &Assumptions) -> crate::Result<KernelM
         })?;
     let info = crate::kernels::find(kernel);
     let declared: Vec<&str> = info
-        .map(|k| k.model_path.iter().filter(|(a, _)| *a == arch || *a == "all").map(|(_, r)| *r).collect())
+        .map(|k| {
+            k.model_path
+                .iter()
+                .filter(|(a, _)| *a == arch || *a == "all")
+                .map(|(_, r)| *r)
+                .collect()
+        })
         .unwrap_or_default();
     let (main, keys, met): (_, Vec<&str>, &[bool]) = match &facts.main_loop {
         Some(m) => (
@@ -879,7 +935,10 @@ impl Gate {
             return Err(format!("{expr:?}: expected \"metric op number\""));
         };
         if !METRICS.contains(&metric) {
-            return Err(format!("{expr:?}: unknown metric {metric:?} (known: {})", METRICS.join(", ")));
+            return Err(format!(
+                "{expr:?}: unknown metric {metric:?} (known: {})",
+                METRICS.join(", ")
+            ));
         }
         if !["==", "!=", "<=", ">=", "<", ">"].contains(&op) {
             return Err(format!("{expr:?}: unknown operator {op:?}"));
@@ -1024,9 +1083,18 @@ pub fn model_file(path: &std::path::Path, a: &Assumptions) -> crate::Result<Vec<
 
 /// [`model_file`], with every kernel's steady-state path picked by `rules` (the `HF_MODEL_PATH` syntax) when
 /// `rules` is not empty: how a kernel being worked on is modeled from a code object compiled outside the build.
-pub fn model_file_with_rules(path: &std::path::Path, rules: &[String], a: &Assumptions) -> crate::Result<Vec<KernelModel>> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| crate::Error::invalid("code object file", "a readable file", format!("{}: {e}", path.display())))?;
+pub fn model_file_with_rules(
+    path: &std::path::Path,
+    rules: &[String],
+    a: &Assumptions,
+) -> crate::Result<Vec<KernelModel>> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        crate::Error::invalid(
+            "code object file",
+            "a readable file",
+            format!("{}: {e}", path.display()),
+        )
+    })?;
     // Fail on a non-code-object before running any tool.
     super::read_target(&bytes)?;
     let text = disassemble(path)?;

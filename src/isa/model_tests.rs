@@ -41,11 +41,17 @@ fn a_rotated_loop_is_found_with_its_test_as_header() {
     let ins = insns(&text);
     let cfg = loops::cfg(&ins);
     // Blocks: [0,1] [2,3] [4,5] [6].
-    assert_eq!(cfg.blocks.iter().map(|b| (b.first, b.last)).collect::<Vec<_>>(), vec![(0, 1), (2, 3), (4, 5), (6, 6)]);
+    assert_eq!(
+        cfg.blocks.iter().map(|b| (b.first, b.last)).collect::<Vec<_>>(),
+        vec![(0, 1), (2, 3), (4, 5), (6, 6)]
+    );
     let ls = cfg.loops();
     assert_eq!(ls.len(), 1);
     // The body block is entered only from the test, so the test dominates it: the back edge is body → test.
-    assert_eq!((ls[0].header, ls[0].blocks.clone(), ls[0].latches.clone()), (2, vec![1, 2], vec![1]));
+    assert_eq!(
+        (ls[0].header, ls[0].blocks.clone(), ls[0].latches.clone()),
+        (2, vec![1, 2], vec![1])
+    );
     let p = loops::steady_path(&ins, &cfg, &ls[0], &[], disasm::matrix_flops).unwrap();
     assert_eq!(p.insns, vec![4, 5, 2, 3], "one trip: the test, then the body");
     let f = disasm::analyze(&asm(&text));
@@ -57,17 +63,17 @@ fn the_main_loop_is_the_one_whose_own_blocks_carry_the_mfmas() {
     // Outer loop 1..=9 (back edge 9 → 1) with an MFMA; an inner element loop 3..=5 without one; a far block 7 of
     // the outer loop laid out after the inner loop's exit branch.
     let text = [
-        "s_mov_b32 s0, 0",             // 0
-        MFMA,                          // 1 outer header
-        "s_cbranch_vccz @7",           // 2
-        "v_add_f32_e32 v1, v1, v1",    // 3 inner header
-        "v_add_f32_e32 v1, v1, v1",    // 4
-        "s_cbranch_scc1 @3",           // 5 inner latch
-        "s_branch @8",                 // 6
-        "v_mul_f32_e32 v1, v1, v1",    // 7 far block of the outer loop
-        "s_add_i32 s0, s0, 1",         // 8
-        "s_cbranch_scc0 @1",           // 9 outer latch
-        "s_endpgm",                    // 10
+        "s_mov_b32 s0, 0",          // 0
+        MFMA,                       // 1 outer header
+        "s_cbranch_vccz @7",        // 2
+        "v_add_f32_e32 v1, v1, v1", // 3 inner header
+        "v_add_f32_e32 v1, v1, v1", // 4
+        "s_cbranch_scc1 @3",        // 5 inner latch
+        "s_branch @8",              // 6
+        "v_mul_f32_e32 v1, v1, v1", // 7 far block of the outer loop
+        "s_add_i32 s0, s0, 1",      // 8
+        "s_cbranch_scc0 @1",        // 9 outer latch
+        "s_endpgm",                 // 10
     ];
     let ins = insns(&text);
     let cfg = loops::cfg(&ins);
@@ -77,7 +83,11 @@ fn the_main_loop_is_the_one_whose_own_blocks_carry_the_mfmas() {
     // The outer loop: instructions 1..=9, the inner loop's 3 included.
     assert_eq!(cfg.instructions_in(&ls[main].blocks), 9);
     let own = loops::own_blocks(&ls, main);
-    assert_eq!(cfg.instructions_in(&own), 6, "own blocks exclude the inner loop's 3 instructions");
+    assert_eq!(
+        cfg.instructions_in(&own),
+        6,
+        "own blocks exclude the inner loop's 3 instructions"
+    );
     // Default steady state: the most MFMA operations (equal on both arms), then the fewest instructions: the far
     // block 7 (1 instruction) beats the inner loop (3 + the jump at 6).
     let p = loops::steady_path(&ins, &cfg, &ls[main], &[], disasm::matrix_flops).unwrap();
@@ -107,7 +117,10 @@ fn a_flops_rule_skips_a_rare_branch_that_repeats_mfmas() {
     assert_eq!(p.insns, vec![0, 1, 4]);
     assert!(loops::steady_path(&ins, &cfg, &ls[0], &[loops::PathRule::Flops(5)], disasm::matrix_flops).is_none());
     // via:X*N needs N blocks with X.
-    assert_eq!(loops::PathRule::parse("via:buffer_load*2"), Some(loops::PathRule::Via("buffer_load".into(), 2)));
+    assert_eq!(
+        loops::PathRule::parse("via:buffer_load*2"),
+        Some(loops::PathRule::Via("buffer_load".into(), 2))
+    );
     assert_eq!(loops::PathRule::parse("via:x*0"), None);
     assert_eq!(loops::PathRule::parse("bogus"), None);
     // units:N names the work of a trip and never filters a path.
@@ -157,7 +170,14 @@ fn a_loop_unrolled_twice_is_reported_per_unit_of_work() {
         kernarg_bytes: 256,
     };
     let one = assemble("gfx950", &r, None, &keys, vec![], &Assumptions::default());
-    let two = assemble("gfx950", &r, None, &keys, vec![("units:2".into(), true)], &Assumptions::default());
+    let two = assemble(
+        "gfx950",
+        &r,
+        None,
+        &keys,
+        vec![("units:2".into(), true)],
+        &Assumptions::default(),
+    );
     assert_eq!(one.cost.mfma, 2);
     assert_eq!(two.cost.mfma, 1);
 }
@@ -189,25 +209,32 @@ fn the_cycle_costs_reproduce_the_published_peaks() {
     // MI355X: 2.5 PF bf16/f16, 5.0 PF FP8 (dense); MI300X: 1307 TF bf16, 2615 TF FP8 (specs/anchors.md).
     let close = |x: f64, want: f64| (x - want).abs() / want < 0.01;
     let p = |arch, k| peak_tflops(arch, k).unwrap();
-    assert!(close(p("gfx950", "v_mfma_f32_16x16x32_bf16"), 2516.6), "{}", p("gfx950", "v_mfma_f32_16x16x32_bf16"));
+    assert!(
+        close(p("gfx950", "v_mfma_f32_16x16x32_bf16"), 2516.6),
+        "{}",
+        p("gfx950", "v_mfma_f32_16x16x32_bf16")
+    );
     assert!(close(p("gfx950", "v_mfma_f32_32x32x16_f16"), 2516.6));
     assert!(close(p("gfx950", "v_mfma_scale_f32_16x16x128_f8f6f4"), 5033.2));
     assert!(close(p("gfx950", "v_mfma_i32_16x16x64_i8"), 5033.2));
     assert!(close(p("gfx942", "v_mfma_f32_16x16x16_bf16"), 1307.4));
     assert!(close(p("gfx942", "v_mfma_f32_16x16x32_fp8_fp8"), 2614.9));
     // FP4 on MI355X: 10.1 PF.
-    assert!(close(p("gfx950", "v_mfma_scale_f32_16x16x128_f8f6f4 cbsz:4 blgp:4"), 10066.3));
+    assert!(close(
+        p("gfx950", "v_mfma_scale_f32_16x16x128_f8f6f4 cbsz:4 blgp:4"),
+        10066.3
+    ));
 }
 
 #[test]
 fn counts_bytes_of_lds_global_and_lds_dma() {
     let keys = [
-        "ds_read_b128",        // 16 B/lane → 1024
-        "ds_read2st64_b64",    // 2 × 8 B → 1024
-        "ds_read_b64_tr_b16",  // 8 B → 512
-        "ds_write_b16",        // 2 B → 128
-        "ds_bpermute_b32",     // 4 B through the crossbar → 256 read
-        "buffer_load_dwordx4", // 1024 global
+        "ds_read_b128",            // 16 B/lane → 1024
+        "ds_read2st64_b64",        // 2 × 8 B → 1024
+        "ds_read_b64_tr_b16",      // 8 B → 512
+        "ds_write_b16",            // 2 B → 128
+        "ds_bpermute_b32",         // 4 B through the crossbar → 256 read
+        "buffer_load_dwordx4",     // 1024 global
         "buffer_load_dwordx4 lds", // 1024 global, 1024 LDS write
         "buffer_store_dwordx2",    // 512 stored
         "global_load_ushort",      // 128
@@ -242,7 +269,10 @@ fn counts_spill_moves_valu_and_transcendentals() {
     let c = cost("gfx950", &keys, &Assumptions::default());
     assert_eq!(c.spill_moves, 2);
     assert_eq!(c.agpr_moves, 1);
-    assert_eq!((c.valu, c.trans, c.mfma, c.salu, c.smem, c.barriers), (5, 2, 1, 1, 1, 1));
+    assert_eq!(
+        (c.valu, c.trans, c.mfma, c.salu, c.smem, c.barriers),
+        (5, 2, 1, 1, 1, 1)
+    );
     assert_eq!(c.lgkm_waits, 1);
     // VALU port: 5·4 + 2·16 + 1·4 = 56; with 8-cycle transcendentals 5·4 + 2·8 + 4 = 40.
     assert_eq!((c.valu_port_cycles(16), c.valu_port_cycles(8)), (56, 40));
@@ -253,12 +283,22 @@ fn counts_spill_moves_valu_and_transcendentals() {
 #[test]
 fn exposed_latency_is_the_stall_of_a_one_wave_timeline() {
     let a = Assumptions::default(); // LDS 64, wide LDS 128, VMEM 500
-    // Read, 4 VALU (16 cycles after the read's 4), wait: the read is ready at 64, the wait comes at 20 → 44 exposed.
-    let keys = ["ds_read_b32", "v_add_f32", "v_add_f32", "v_add_f32", "v_add_f32", "s_waitcnt lgkmcnt(0)"];
+                                    // Read, 4 VALU (16 cycles after the read's 4), wait: the read is ready at 64, the wait comes at 20 → 44 exposed.
+    let keys = [
+        "ds_read_b32",
+        "v_add_f32",
+        "v_add_f32",
+        "v_add_f32",
+        "v_add_f32",
+        "s_waitcnt lgkmcnt(0)",
+    ];
     let e = exposed("gfx950", &keys, &a);
     assert_eq!((e.lds, e.global), (44, 0));
     assert_eq!(e.trip_cycles, 64 + 4, "the trip ends 4 cycles after the wait releases");
-    assert_eq!(trace("gfx950", &keys, &a), vec![(0, 0), (4, 0), (8, 0), (12, 0), (16, 0), (20, 44)]);
+    assert_eq!(
+        trace("gfx950", &keys, &a),
+        vec![(0, 0), (4, 0), (8, 0), (12, 0), (16, 0), (20, 44)]
+    );
     // lgkmcnt(1) waits only for the older of two reads: the younger stays in flight, nothing else is awaited. The
     // older read issued at 0 (ready 64), the wait at 8 → 56.
     let e = exposed("gfx950", &["ds_read_b32", "ds_read_b32", "s_waitcnt lgkmcnt(1)"], &a);
@@ -266,14 +306,20 @@ fn exposed_latency_is_the_stall_of_a_one_wave_timeline() {
     // previous younger read is done by then (issued 4 cycles after the older one).
     assert_eq!(e.lds, 56);
     // A wide read (b128) is assumed at 128: 128 − 4 = 124.
-    assert_eq!(exposed("gfx950", &["ds_read_b128", "s_waitcnt lgkmcnt(0)"], &a).lds, 124);
+    assert_eq!(
+        exposed("gfx950", &["ds_read_b128", "s_waitcnt lgkmcnt(0)"], &a).lds,
+        124
+    );
     // Prefetch one trip ahead: the wait at the top of the trip awaits the load of the previous trip, issued
     // 4 + 10·4 = 44 cycles before it → 500 − 44 = 456.
     let mut keys = vec!["s_waitcnt vmcnt(0)", "buffer_load_dword"];
     keys.extend(std::iter::repeat("v_add_f32").take(10));
     assert_eq!(exposed("gfx950", &keys, &a).global, 456);
     // A wait with no counter argument on the other counter leaves it alone.
-    assert_eq!(exposed("gfx950", &["buffer_load_dword", "s_waitcnt lgkmcnt(0)"], &a).global, 0);
+    assert_eq!(
+        exposed("gfx950", &["buffer_load_dword", "s_waitcnt lgkmcnt(0)"], &a).global,
+        0
+    );
 }
 
 #[test]
@@ -283,7 +329,10 @@ fn valu_work_runs_in_the_shadow_of_the_mfma() {
     // MFMA (16 cycles) then 2 VALU (8): the next trip's MFMA waits for the matrix core → 16 per trip.
     assert_eq!(exposed("gfx950", &[m, "v_add_f32", "v_add_f32"], &a).trip_cycles, 16);
     // 5 VALU (20) after the MFMA's 4-cycle issue: 24 per trip.
-    assert_eq!(exposed("gfx950", &[m, "v_a", "v_a", "v_a", "v_a", "v_a"], &a).trip_cycles, 24);
+    assert_eq!(
+        exposed("gfx950", &[m, "v_a", "v_a", "v_a", "v_a", "v_a"], &a).trip_cycles,
+        24
+    );
 }
 
 #[test]
@@ -309,7 +358,11 @@ fn bounds_follow_their_definitions() {
     let c = cost("gfx950", &lds, &Assumptions::default());
     assert_eq!(bounds("gfx950", &c, 2, 16).unwrap().lds, 512.0);
     assert_eq!(bounds("gfx942", &c, 2, 16).unwrap().lds, 1024.0);
-    assert_eq!(bounds("gfx950", &c, 2, 16).unwrap().optimistic, None, "no MFMA work: no fraction of peak");
+    assert_eq!(
+        bounds("gfx950", &c, 2, 16).unwrap().optimistic,
+        None,
+        "no MFMA work: no fraction of peak"
+    );
     // HBM share: only global bytes → 1.
     let c = cost("gfx950", &["buffer_load_dwordx4"], &Assumptions::default());
     assert_eq!(bounds("gfx950", &c, 2, 16).unwrap().hbm_share, 1.0);
@@ -336,7 +389,10 @@ fn model_keys_keep_the_operands_that_change_the_cost() {
         ]
     );
     let c = cost("gfx950", &keys, &Assumptions::default());
-    assert_eq!((c.vm_waits, c.lgkm_waits, c.mfma_cycles, c.lds_dma_bytes), (1, 1, 16, 1024));
+    assert_eq!(
+        (c.vm_waits, c.lgkm_waits, c.mfma_cycles, c.lds_dma_bytes),
+        (1, 1, 16, 1024)
+    );
 }
 
 #[test]
@@ -366,7 +422,12 @@ fn gates_parse_hold_and_name_what_fails() {
     };
     let v = gate_violations(
         &m,
-        &[("gfx950", "spill_moves == 0"), ("all", "scratch == 0"), ("gfx942", "spill_moves == 9"), ("gfx950", "opt >= 0.5")],
+        &[
+            ("gfx950", "spill_moves == 0"),
+            ("all", "scratch == 0"),
+            ("gfx942", "spill_moves == 9"),
+            ("gfx950", "opt >= 0.5"),
+        ],
     );
     assert_eq!(v.len(), 3, "{v:?}");
     assert!(v[0].contains("HF_MODEL_PATH") && v[0].contains("via:ds_read_b128"));

@@ -19,7 +19,14 @@ pub fn try_compile(name: &str, arch: &str, dir: &Path) -> Result<PathBuf, String
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = dir.join(format!("{name}.{arch}.co"));
     let output = Command::new(kernels::GPU_COMPILER_PATH)
-        .args(["-x", "hip", "-std=c++20", "--offload-device-only", "-nogpuinc", "-nogpulib"])
+        .args([
+            "-x",
+            "hip",
+            "-std=c++20",
+            "--offload-device-only",
+            "-nogpuinc",
+            "-nogpulib",
+        ])
         .args(["--no-gpu-bundle-output", "-O3"])
         .arg(format!("--offload-arch={arch}"))
         .arg("-I")

@@ -88,7 +88,10 @@ pub fn run(args: &[String]) -> i32 {
     let mut failed = false;
     if files.is_empty() {
         if kernels::GPU_ARCHS.is_empty() {
-            eprintln!("hipforge model: no GPU code objects in this build: {}", kernels::GPU_BUILD_NOTE);
+            eprintln!(
+                "hipforge model: no GPU code objects in this build: {}",
+                kernels::GPU_BUILD_NOTE
+            );
             return 1;
         }
         for k in kernels::KERNELS {
@@ -132,12 +135,24 @@ pub fn run(args: &[String]) -> i32 {
         }
         return 1;
     }
-    let mut text = if json { to_json(&models, files.is_empty()) } else { table(&models, files.is_empty()) };
+    let mut text = if json {
+        to_json(&models, files.is_empty())
+    } else {
+        table(&models, files.is_empty())
+    };
     if path && !json {
         for (m, _) in &models {
-            let _ = writeln!(text, "\n{} on {}: steady-state path (modeled one-wave timeline; cycle, stall):", m.kernel, m.arch);
+            let _ = writeln!(
+                text,
+                "\n{} on {}: steady-state path (modeled one-wave timeline; cycle, stall):",
+                m.kernel, m.arch
+            );
             for ((t, stall), k) in model::trace(&m.arch, &m.path_keys, &a).iter().zip(&m.path_keys) {
-                let mark = if *stall > 0 { format!("{stall:>5}") } else { String::from("     ") };
+                let mark = if *stall > 0 {
+                    format!("{stall:>5}")
+                } else {
+                    String::from("     ")
+                };
                 let _ = writeln!(text, "{t:>6} {mark}  {k}");
             }
             // Where the VALU port goes: per mnemonic, count and cycles of one wave's trip.
@@ -181,8 +196,22 @@ fn table(models: &[(KernelModel, String)], ours: bool) -> String {
     let _ = writeln!(
         o,
         "{:<width$}  {:<6} {:>1} {:>10} {:>5} {:>8} {:>10} {:>5} {:>5} {:>11} {:>5} {:>9} {:>9} {:>9} {:>9} {:>5}",
-        "kernel", "arch", "W", "loop/path", "mfma", "mfma clk", "valu/SIMD", "lgkm", "vmw", "exposed l/g", "spill",
-        "LDS B", "global B", "opt/pess", "T=8", "bind"
+        "kernel",
+        "arch",
+        "W",
+        "loop/path",
+        "mfma",
+        "mfma clk",
+        "valu/SIMD",
+        "lgkm",
+        "vmw",
+        "exposed l/g",
+        "spill",
+        "LDS B",
+        "global B",
+        "opt/pess",
+        "T=8",
+        "bind"
     );
     for (m, _) in models {
         let c = &m.cost;
@@ -192,7 +221,8 @@ fn table(models: &[(KernelModel, String)], ours: bool) -> String {
             Some((n, _)) => format!("{n}/{}", m.path.0),
             None => "-".into(),
         };
-        let _ = writeln!(
+        let _ =
+            writeln!(
             o,
             "{:<width$}  {:<6} {:>1} {:>10} {:>5} {:>8} {:>10} {:>5} {:>5} {:>11} {:>5} {:>9} {:>9} {:>9} {:>9} {:>5}",
             m.kernel,
@@ -214,7 +244,11 @@ fn table(models: &[(KernelModel, String)], ours: bool) -> String {
         );
         for (rule, met) in &m.rules {
             if !met {
-                let _ = writeln!(o, "{:<width$}  note: HF_MODEL_PATH rule {rule:?} not met by any path", "");
+                let _ = writeln!(
+                    o,
+                    "{:<width$}  note: HF_MODEL_PATH rule {rule:?} not met by any path",
+                    ""
+                );
             }
         }
         if !c.unknown_mfma.is_empty() {
@@ -261,9 +295,14 @@ fn table(models: &[(KernelModel, String)], ours: bool) -> String {
     out
 }
 
-
 fn num(x: Option<f64>) -> String {
-    x.map_or("null".into(), |v| if v.is_finite() { format!("{v:.4}") } else { "null".into() })
+    x.map_or("null".into(), |v| {
+        if v.is_finite() {
+            format!("{v:.4}")
+        } else {
+            "null".into()
+        }
+    })
 }
 
 fn bounds_json(b: Option<&model::Bounds>) -> String {
@@ -385,7 +424,10 @@ fn lds_report(arch: Option<&str>, kernel: Option<&str>, sites: usize) -> i32 {
         None => kernels::EMULATOR_ARCHS.to_vec(),
     };
     if archs.is_empty() {
-        eprintln!("hipforge model --lds: the emulator is not built: {}", kernels::EMULATOR_BUILD_NOTE);
+        eprintln!(
+            "hipforge model --lds: the emulator is not built: {}",
+            kernels::EMULATOR_BUILD_NOTE
+        );
         return 1;
     }
     println!(
@@ -408,7 +450,10 @@ fn lds_report(arch: Option<&str>, kernel: Option<&str>, sites: usize) -> i32 {
             }
         };
         if survey.is_empty() {
-            println!("\n{a}: no GEMM or attention kernel of the survey matches {:?}", kernel.unwrap_or(""));
+            println!(
+                "\n{a}: no GEMM or attention kernel of the survey matches {:?}",
+                kernel.unwrap_or("")
+            );
             continue;
         }
         if let Some(first) = survey.first() {
@@ -424,7 +469,11 @@ fn lds_report(arch: Option<&str>, kernel: Option<&str>, sites: usize) -> i32 {
         );
         for k in &survey {
             let s = &k.stats;
-            let pct = if s.cycles > 0 { 100.0 * s.extra_cycles as f64 / s.cycles as f64 } else { 0.0 };
+            let pct = if s.cycles > 0 {
+                100.0 * s.extra_cycles as f64 / s.cycles as f64
+            } else {
+                0.0
+            };
             println!(
                 "{:<28} {:<36} {:>9} {:>10} {:>10} {:>5.1}%",
                 k.kernel, k.shape, s.accesses, s.cycles, s.extra_cycles, pct
